@@ -1,0 +1,60 @@
+"""The two boxes of a dense layer.
+
+Forward box: ``Z = A_prev @ W + b``, ``A = g(Z)``; the cache is ``(A_prev, A)``
+(every derivative in ``_activations`` is a function of ``A``, so ``Z`` need not
+be kept). Backward box: from ``dA``, ``dZ = dA * g'(Z)``, then
+``dW = A_prev.T @ dZ``, ``db = dZ.sum(0)`` and ``dA_prev = dZ @ W.T``.
+
+The boxes write into buffers that the caller owns and update no parameter: the
+gradients go back to the caller, who hands them to an optimiser.
+"""
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils.extmath import safe_sparse_dot
+
+from ._activations import ACTIVATIONS, DERIVATIVES
+
+
+def dense_forward(A_prev, W, b, activation, out):
+    """Forward box: write ``g(A_prev @ W + b)`` into ``out`` and return it.
+
+    Parameters
+    ----------
+    A_prev : {ndarray, sparse matrix} of shape (m, n_in)
+        The previous layer's activations (``X`` for the first layer).
+    W : ndarray of shape (n_in, n_out)
+    b : ndarray of shape (n_out,)
+    activation : str
+        A key of ``ACTIVATIONS``; ``"identity"`` leaves the logits ``Z``.
+    out : ndarray of shape (m, n_out)
+        Receives ``A``; it is this layer's part of the cache.
+    """
+    if sparse.issparse(A_prev):
+        out[...] = A_prev @ W
+    else:
+        np.matmul(A_prev, W, out=out)
+    out += b
+    return ACTIVATIONS[activation](out)
+
+
+def activation_backward(dA, A, activation):
+    """First half of the backward box: ``dZ = dA * g'(Z)``, in place on ``dA``."""
+    return DERIVATIVES[activation](A, dA)
+
+
+def dense_backward(dZ, A_prev, W, dW, db, dA_prev=None):
+    """Second half of the backward box: the gradients of ``Z = A_prev @ W + b``.
+
+    Writes ``dW = A_prev.T @ dZ`` and ``db = dZ.sum(axis=0)`` into the given
+    arrays, and ``dA_prev = dZ @ W.T`` when a buffer for it is given (the first
+    layer needs none: nothing lies below it).
+    """
+    if sparse.issparse(A_prev):
+        dW[...] = safe_sparse_dot(A_prev.T, dZ)
+    else:
+        np.matmul(A_prev.T, dZ, out=dW)
+    dZ.sum(axis=0, out=db)
+    if dA_prev is not None:
+        np.matmul(dZ, W.T, out=dA_prev)
+    return dA_prev

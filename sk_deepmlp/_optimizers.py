@@ -1,0 +1,170 @@
+"""Optimisers. They know nothing of the estimator.
+
+A stochastic optimiser is built from the list of parameter arrays and exposes
+``update_params(params, grads)``, which updates the arrays in place, plus two
+hooks the training loop calls: ``iteration_ends(time_step)`` after each epoch
+and ``trigger_stopping(msg, verbose)`` when the loss stops improving. The
+estimator passes a one-element list (its flat parameter vector); any list of
+arrays works.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+
+class BaseOptimizer:
+    """Common state: the initial and the current learning rate."""
+
+    def __init__(self, learning_rate_init):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+
+    def update_params(self, params, grads):
+        """Apply one step to each array of ``params``, in place."""
+        for param, grad, state in zip(params, grads, self._states):
+            self._step(param, grad, *state)
+
+    def iteration_ends(self, time_step):
+        """Called at the end of each epoch with the number of samples seen."""
+
+    def trigger_stopping(self, msg, verbose):
+        """Decide whether training stops once the loss stopped improving."""
+        if verbose:
+            print(msg + " Stopping.")
+        return True
+
+
+class SGDOptimizer(BaseOptimizer):
+    """Mini-batch SGD with momentum, optional Nesterov momentum and LR schedules.
+
+    ``v = mu v - eta g; theta += v``, or with Nesterov ``theta += mu v - eta g``.
+
+    Parameters
+    ----------
+    params : list of ndarray
+    learning_rate_init : float
+    lr_schedule : {"constant", "invscaling", "adaptive"}
+        ``invscaling``: ``eta_t = eta_0 / (t + 1) ** power_t`` with ``t`` the
+        number of samples seen; ``adaptive``: divide ``eta`` by 5 each time the
+        loss stops improving, and stop once it falls below 1e-6.
+    momentum : float
+    nesterov : bool
+    power_t : float
+    """
+
+    def __init__(
+        self,
+        params,
+        learning_rate_init=0.1,
+        lr_schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        super().__init__(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = [np.zeros_like(p) for p in params]
+        self._states = [(v,) for v in self.velocities]
+
+    def _step(self, param, grad, velocity):
+        lr, mu = self.learning_rate, self.momentum
+        velocity *= mu
+        velocity -= lr * grad
+        if self.nesterov:
+            param += mu * velocity - lr * grad
+        else:
+            param += velocity
+
+    def iteration_ends(self, time_step):
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self, msg, verbose):
+        if self.lr_schedule != "adaptive":
+            return super().trigger_stopping(msg, verbose)
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(msg + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class AdamOptimizer(BaseOptimizer):
+    """Adam (Kingma and Ba, 2014).
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
+    ``eta_t = eta sqrt(1 - b2^t) / (1 - b1^t)``,
+    ``theta -= eta_t m / (sqrt(v) + eps)``.
+    """
+
+    def __init__(
+        self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        super().__init__(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+        self._states = list(zip(self.ms, self.vs))
+
+    def update_params(self, params, grads):
+        # one time step per call, whatever the number of arrays
+        self.t += 1
+        self.learning_rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        super().update_params(params, grads)
+
+    def _step(self, param, grad, m, v):
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * grad**2
+        param -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
+
+
+#: ``solver`` parameter value -> stochastic optimiser class.
+STOCHASTIC_OPTIMIZERS = {"sgd": SGDOptimizer, "adam": AdamOptimizer}
+
+
+def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
+    """Minimise ``fun(x) -> (loss, grad)`` with scipy's L-BFGS-B.
+
+    Returns scipy's ``OptimizeResult``; warns with a ``ConvergenceWarning``
+    when L-BFGS stopped before converging (``max_iter`` or ``max_fun``
+    reached, or a failed line search).
+    """
+    result = scipy.optimize.minimize(
+        fun,
+        x0,
+        method="L-BFGS-B",
+        jac=True,
+        callback=callback,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    if result.status != 0:
+        message = result.message
+        if isinstance(message, bytes):
+            message = message.decode("latin1")
+        warnings.warn(
+            f"lbfgs failed to converge after {result.nit} iterations "
+            f"(status={result.status}): {message}. Increase max_iter or max_fun, "
+            "or scale the data, e.g. with StandardScaler.",
+            ConvergenceWarning,
+        )
+    return result
