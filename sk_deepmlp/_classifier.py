@@ -451,11 +451,11 @@ list of such str, default='relu'
             return
         net.params[...] = self._last_finite
         self.loss_ = np.nan
+        advice = "" if self.solver == "lbfgs" else ", or lower learning_rate_init"
         raise ValueError(
             "Training diverged: the loss or the weights became non-finite "
             "(inf or NaN). The weights were restored to their last finite values. "
-            "Scale the inputs (e.g. with StandardScaler) or lower "
-            "learning_rate_init."
+            f"Scale the inputs (e.g. with StandardScaler){advice}."
         )
 
     def _fit_lbfgs(self, net, X, Y, sample_weight):

@@ -1,0 +1,25 @@
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+
+@pytest.fixture
+def binary_data():
+    return make_classification(
+        n_samples=120, n_features=6, n_informative=4, random_state=0
+    )
+
+
+@pytest.fixture
+def multiclass_data():
+    return make_classification(
+        n_samples=150, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+
+
+@pytest.fixture
+def multilabel_data():
+    rng = np.random.RandomState(0)
+    X = rng.randn(100, 5)
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0, X[:, 3] < 0.5])
+    return X, Y.astype(int)

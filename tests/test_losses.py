@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+from scipy.special import expit
+
+from sk_deepmlp._gradient_check import numerical_gradient
+from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta, weighted_mean
+
+
+def _probability_loss(P, Y, out):
+    """The textbook loss from probabilities (MATH.md), for comparison."""
+    if out == "logistic":
+        return -(Y * np.log(P) + (1 - Y) * np.log(1 - P)).sum(axis=1)
+    return -(Y * np.log(P)).sum(axis=1)
+
+
+@pytest.fixture
+def logits_and_targets():
+    rng = np.random.RandomState(0)
+    Z = rng.randn(7, 3) * 3
+    onehot = np.eye(3)[rng.randint(0, 3, 7)]
+    indicator = (rng.rand(7, 3) > 0.5).astype(float)
+    return Z, onehot, indicator
+
+
+def test_softmax_loss_equals_cross_entropy(logits_and_targets):
+    Z, Y, _ = logits_and_targets
+    P = Z.copy()
+    losses = OUTPUT_LOSSES["softmax"](P, Y)
+    expected_P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(P, expected_P, rtol=1e-12)
+    np.testing.assert_allclose(losses, _probability_loss(expected_P, Y, "softmax"))
+
+
+def test_logistic_loss_equals_binary_log_loss(logits_and_targets):
+    Z, _, Y = logits_and_targets
+    P = Z.copy()
+    losses = OUTPUT_LOSSES["logistic"](P, Y)
+    np.testing.assert_allclose(P, expit(Z), rtol=1e-12)
+    np.testing.assert_allclose(losses, _probability_loss(expit(Z), Y, "logistic"))
+
+
+@pytest.mark.parametrize("out", ["logistic", "softmax"])
+def test_loss_is_finite_for_extreme_logits(out):
+    Z = np.array([[800.0, -800.0, 0.0]])
+    Y = np.array([[0.0, 1.0, 0.0]])
+    losses = OUTPUT_LOSSES[out](Z, Y)
+    assert np.isfinite(losses).all() and losses[0] > 799
+
+
+@pytest.mark.parametrize("out", ["logistic", "softmax"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_output_delta_is_gradient_of_mean_loss(logits_and_targets, out, weighted):
+    Z, onehot, indicator = logits_and_targets
+    Y = onehot if out == "softmax" else indicator
+    sw = np.arange(1.0, 8.0) if weighted else None
+
+    def loss():
+        return weighted_mean(OUTPUT_LOSSES[out](Z_flat.reshape(Z.shape).copy(), Y), sw)
+
+    Z_flat = Z.ravel().copy()
+    numeric = numerical_gradient(loss, Z_flat).reshape(Z.shape)
+    A = Z.copy()
+    OUTPUT_LOSSES[out](A, Y)
+    np.testing.assert_allclose(output_delta(A, Y, sw), numeric, rtol=1e-6, atol=1e-9)

@@ -1,0 +1,87 @@
+"""Gradient checks of the backward pass against centered finite differences."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from sk_deepmlp._activations import ACTIVATIONS
+from sk_deepmlp._gradient_check import network_gradient_error
+from sk_deepmlp._initializers import INITIALIZERS
+from sk_deepmlp._network import Network, predict_logits
+
+TARGETS = ["binary", "multiclass", "multilabel"]
+
+
+def _problem(target, n_samples=12, n_features=4, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n_samples, n_features)
+    if target == "binary":
+        Y = rng.randint(0, 2, (n_samples, 1))
+    elif target == "multiclass":
+        Y = np.eye(3)[rng.randint(0, 3, n_samples)]
+    else:
+        Y = rng.randint(0, 2, (n_samples, 3))
+    out = "softmax" if target == "multiclass" else "logistic"
+    return X, Y.astype(float), out
+
+
+def _network(X, Y, hidden, activations, out, seed=0):
+    units = [X.shape[1], *hidden, Y.shape[1]]
+    net = Network(units, activations, out, np.float64)
+    rng = np.random.RandomState(seed)
+    for W, b, n_in, n_out in zip(net.coefs, net.intercepts, units, units[1:]):
+        W[...], b[...] = INITIALIZERS["glorot_uniform"](n_in, n_out, "tanh", rng)
+    return net
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("alpha, weighted", [(0.0, False), (0.3, False), (0.3, True)])
+def test_backward_pass_matches_finite_differences(activation, target, alpha, weighted):
+    X, Y, out = _problem(target)
+    net = _network(X, Y, (5, 4), [activation] * 2, out)
+    sw = np.random.RandomState(1).uniform(0.1, 3, len(X)) if weighted else None
+    assert network_gradient_error(net, X, Y, sw, alpha) < 1e-7
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_gradient_of_mixed_activations_and_sparse_input(target):
+    X, Y, out = _problem(target)
+    X[np.abs(X) < 0.7] = 0
+    net = _network(X, Y, (5, 4, 3), ["tanh", "leaky_relu", "logistic"], out)
+    assert network_gradient_error(net, sparse.csr_matrix(X), Y, None, 0.1) < 1e-7
+
+
+def test_gradient_check_detects_a_wrong_backward_pass(monkeypatch):
+    """The check itself can fail: break a derivative and it must notice."""
+    from sk_deepmlp import _activations
+
+    X, Y, out = _problem("multiclass")
+    net = _network(X, Y, (5,), ["tanh"], out)
+    monkeypatch.setitem(_activations.DERIVATIVES, "tanh", lambda A, dA: dA)
+    assert network_gradient_error(net, X, Y, None, 0.0) > 1e-3
+
+
+def test_parameters_are_views_of_one_flat_vector():
+    X, Y, out = _problem("binary")
+    net = _network(X, Y, (5, 4), ["relu", "relu"], out)
+    assert net.params.size == 4 * 5 + 5 * 4 + 4 * 1 + 5 + 4 + 1
+    net.params[:] = 0
+    assert all(not W.any() for W in net.coefs + net.intercepts)
+
+
+def test_load_rejects_wrong_shapes():
+    X, Y, out = _problem("binary")
+    net = _network(X, Y, (5,), ["relu"], out)
+    with pytest.raises(ValueError, match="coefs_ has shapes"):
+        net.load([np.zeros((4, 6)), np.zeros((6, 1))], net.intercepts)
+
+
+def test_chunked_prediction_equals_one_pass():
+    X, Y, out = _problem("multiclass", n_samples=101)
+    net = _network(X, Y, (5, 4), ["relu", "tanh"], out)
+    one_pass = predict_logits(X, net.coefs, net.intercepts, net.activations, 1000)
+    chunked = predict_logits(X, net.coefs, net.intercepts, net.activations, 7)
+    np.testing.assert_array_equal(one_pass, chunked)
+    # the training forward pass gives the same logits
+    np.testing.assert_allclose(net.forward(X)[-1], one_pass, rtol=1e-12)
