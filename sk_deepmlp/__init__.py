@@ -1,6 +1,7 @@
 """sk-deepmlp: a scikit-learn compatible deep multilayer perceptron on NumPy."""
 
 from ._classifier import DeepMLPClassifier
+from ._gradient_check import check_gradients
 
 __version__ = "0.1.0"
-__all__ = ["DeepMLPClassifier", "__version__"]
+__all__ = ["DeepMLPClassifier", "check_gradients", "__version__"]

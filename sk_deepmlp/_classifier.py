@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 
 from ._activations import ACTIVATIONS
 from ._initializers import INITIALIZERS
-from ._losses import OUTPUT_ACTIVATIONS
+from ._losses import OUTPUT_ACTIVATIONS, OUTPUT_LOSSES, weighted_mean
 from ._network import Network, predict_logits
 from ._optimizers import STOCHASTIC_OPTIMIZERS, minimize_lbfgs
 
@@ -59,10 +59,12 @@ list of such str, default='relu'
         - 'leaky_relu', ``g(z) = max(0.01 z, z)``: like relu, but units with
           negative input keep a small gradient, so they cannot die.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'rmsprop'}, default='adam'
         The optimiser. 'adam' works well on large data sets (thousands of
         samples or more); 'lbfgs' converges faster and better on small ones;
-        'sgd' is stochastic gradient descent with momentum.
+        'sgd' is stochastic gradient descent with momentum; 'rmsprop' divides
+        each step by a running RMS of the gradient (decay ``beta_2``), without
+        Adam's momentum and bias correction.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty ``alpha / (2 m) * sum ||W||^2``.
@@ -122,10 +124,12 @@ list of such str, default='relu'
         Decay of Adam's first-moment estimate, in [0, 1).
 
     beta_2 : float, default=0.999
-        Decay of Adam's second-moment estimate, in [0, 1).
+        Decay of the running average of squared gradients of 'adam' and
+        'rmsprop', in [0, 1). With 'rmsprop', 0.9 is the usual choice: it
+        adapts faster than the default.
 
     epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
+        Numerical-stability constant of 'adam' and 'rmsprop'.
 
     n_iter_no_change : int or np.inf, default=10
         Number of epochs without improvement by ``tol`` after which training
@@ -133,6 +137,46 @@ list of such str, default='relu'
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
+
+    weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
+'he_normal', 'small_random'}, default='glorot_uniform'
+        How the weights are drawn. Never all zeros: the units of a layer would
+        stay identical.
+
+        - 'glorot_uniform': MLPClassifier's scheme, ``U(-r, r)`` with
+          ``r = sqrt(6 / (fan_in + fan_out))`` (2 instead of 6 for 'logistic'),
+          biases drawn too. The default, and the one to keep for parity.
+        - 'glorot_normal': ``N(0, 2 / (fan_in + fan_out))``, zero biases; for
+          tanh and logistic networks.
+        - 'he_uniform', 'he_normal': variance ``2 / fan_in``, zero biases; for
+          deep relu and leaky_relu networks, whose signal they keep at scale.
+        - 'small_random': ``0.01 * N(0, 1)``, zero biases; fine for one hidden
+          layer, but the signal vanishes in deep networks (a teaching
+          contrast, rarely what you want).
+
+    dropout : float or array-like of float, default=0.0
+        Probability of dropping each hidden unit during training, in [0, 1);
+        one value for all hidden layers or one per hidden layer. Inverted
+        dropout: kept units are scaled by ``1 / (1 - dropout)``, so nothing
+        changes at prediction time, which never drops units. Masks are drawn
+        from ``random_state``. Use 0.1 to 0.5 against overfitting in wide
+        networks; ``0.0`` trains exactly as without dropout. Stochastic
+        solvers only: a deterministic L-BFGS line search cannot follow a
+        loss that changes with every evaluation. The training loss reported
+        in ``loss_curve_`` is that of the dropped-out network.
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, as in LogisticRegression: each sample's weight
+        is multiplied by its class's weight, on top of ``sample_weight``. A
+        dict ``{label: weight}`` (missing classes weigh 1) acts exactly like
+        passing that weight as ``sample_weight`` for the rows of the class.
+        'balanced' uses ``n_samples / (n_classes * class_count)`` (weighted
+        counts when ``sample_weight`` is given), so that every class weighs
+        the same in total: use it when some classes are rare and matter as
+        much as frequent ones. 'balanced' is refused by ``partial_fit``, which
+        cannot know the class frequencies: compute the weights up front and
+        pass a dict. Not available for multilabel targets. With
+        ``early_stopping`` the validation accuracy uses the same weights.
 
     Attributes
     ----------
@@ -153,6 +197,10 @@ list of such str, default='relu'
 
     best_validation_score_ : float or None
         Best validation accuracy with ``early_stopping``, else None.
+
+    validation_loss_curve_ : list of float or None
+        Log loss of the validation set after each epoch with
+        ``early_stopping`` (without the L2 penalty), else None.
 
     t_ : int
         Number of training samples seen by the stochastic solvers.
@@ -205,6 +253,15 @@ list of such str, default='relu'
     array([0, 0, 0])
     >>> bool(clf.score(X, y) > 0.95)
     True
+
+    A deeper network with leaky ReLUs, He initialisation and dropout:
+
+    >>> clf = DeepMLPClassifier(hidden_layer_sizes=(32, 32),
+    ...                         activation="leaky_relu", weight_init="he_normal",
+    ...                         dropout=0.1, learning_rate_init=0.01,
+    ...                         max_iter=300, random_state=0).fit(X, y)
+    >>> clf.decision_function(X[:2]).shape
+    (2, 3)
     """
 
     _parameter_constraints: dict = {
@@ -240,6 +297,9 @@ list of such str, default='relu'
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
     }
 
     def __init__(
@@ -268,6 +328,9 @@ list of such str, default='relu'
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        weight_init="glorot_uniform",
+        dropout=0.0,
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -292,6 +355,9 @@ list of such str, default='relu'
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.weight_init = weight_init
+        self.dropout = dropout
+        self.class_weight = class_weight
 
     # ------------------------------------------------------------------ checks
     def _hidden_layer_sizes(self):
@@ -322,11 +388,70 @@ list of such str, default='relu'
             )
         return names
 
-    def _check_solver(self):
+    def _dropout_rates(self, n_hidden):
+        """One dropout rate per hidden layer."""
+        if np.isscalar(self.dropout):
+            rates = [float(self.dropout)] * n_hidden
+        else:
+            rates = list(self.dropout)
+            if len(rates) != n_hidden:
+                raise ValueError(
+                    f"dropout has {len(rates)} entries but hidden_layer_sizes has "
+                    f"{n_hidden} hidden layers; give one rate per hidden layer or "
+                    "a single float."
+                )
+        if not all(isinstance(r, Real) and 0 <= r < 1 for r in rates):
+            raise ValueError(
+                f"dropout rates must be floats in [0, 1), got {self.dropout!r}; "
+                "1 would drop every unit."
+            )
+        if self.solver == "lbfgs" and any(rates):
+            raise ValueError(
+                "dropout is not supported by solver='lbfgs': its line search needs "
+                "the same loss at every evaluation, and dropout draws new masks "
+                "each time. Use solver='adam', 'sgd' or 'rmsprop', or dropout=0."
+            )
+        return [float(r) for r in rates]
+
+    def _sample_weight(self, Y, sample_weight):
+        """``sample_weight`` multiplied by the weight of each sample's class."""
+        if self.class_weight is None:
+            return sample_weight
+        multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"
+        if self.class_weight == "balanced":
+            weights = _balanced_weights(Y, sample_weight, multilabel)
+        elif multilabel:
+            raise ValueError(
+                "class_weight as a dict is not supported for multilabel targets, "
+                "where a sample carries several labels at once. Use "
+                "class_weight='balanced' or pass sample_weight."
+            )
+        else:
+            known = set(self.classes_)
+            unknown = [c for c in self.class_weight if c not in known]
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes {unknown} that are not among the "
+                    f"classes {list(self.classes_)}."
+                )
+            per_class = np.array([self.class_weight.get(c, 1.0) for c in self.classes_])
+            weights = per_class[_class_index(Y)]
+        weights = weights.astype(Y.dtype)
+        return weights if sample_weight is None else weights * sample_weight
+
+    def _check_partial_fit(self):
         if self.solver not in STOCHASTIC_OPTIMIZERS:
             raise AttributeError(
                 f"partial_fit is only available for the stochastic solvers "
                 f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={self.solver!r} is not."
+            )
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise AttributeError(
+                "partial_fit is not available with class_weight='balanced': it "
+                "needs the class frequencies of the whole data set, which one "
+                "batch does not give. Compute them up front, e.g. with "
+                "sklearn.utils.class_weight.compute_class_weight, and pass "
+                "class_weight as a dict."
             )
         return True
 
@@ -387,7 +512,7 @@ list of such str, default='relu'
         init_acts = self._activations + self._activations[-1:]
         if not init_acts:
             init_acts = [self.activation if isinstance(self.activation, str) else ""]
-        init = INITIALIZERS["glorot_uniform"]
+        init = INITIALIZERS[self.weight_init]
         self.coefs_, self.intercepts_ = [], []
         for layer, act in enumerate(init_acts):
             W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
@@ -400,16 +525,19 @@ list of such str, default='relu'
     def _reset_stopping_state(self):
         if self.early_stopping and self.solver != "lbfgs":
             self.validation_scores_ = []
+            self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
         else:
             self.best_loss_ = np.inf
             self.validation_scores_ = None
+            self.validation_loss_curve_ = None
             self.best_validation_score_ = None
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
         hidden = self._hidden_layer_sizes()
         self._activations = self._hidden_activations(len(hidden))
+        dropout = self._dropout_rates(len(hidden))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -420,6 +548,7 @@ list of such str, default='relu'
             )
             if not sample_weight.sum() > 0:
                 raise ValueError("sample_weight must not be all zero.")
+        sample_weight = self._sample_weight(Y, sample_weight)
         random_state = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
@@ -428,7 +557,9 @@ list of such str, default='relu'
             self._reset_stopping_state()
 
         # coefs_ and intercepts_ become views of the network's flat parameters
-        net = Network(layer_units, self._activations, self.out_activation_, X.dtype)
+        net = Network(
+            layer_units, self._activations, self.out_activation_, X.dtype, dropout
+        )
         net.load(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
         # a diverging fit is rolled back to these finite parameters
@@ -504,6 +635,7 @@ list of such str, default='relu'
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
         X_epoch, Y_epoch, sw_epoch = X, Y, sample_weight
+        dropping = any(net.dropout)
 
         self.n_iter_ = 0
         try:
@@ -520,8 +652,11 @@ list of such str, default='relu'
                     sw_batch = None if sample_weight is None else sw_epoch[batch]
                     if sw_batch is not None and not sw_batch.sum() > 0:
                         continue  # a batch of zero weight teaches nothing
+                    masks = None
+                    if dropping:
+                        masks = net.draw_masks(batch.stop - batch.start, random_state)
                     batch_loss = net.loss_grad(
-                        X_epoch[batch], Y_epoch[batch], sw_batch, self.alpha
+                        X_epoch[batch], Y_epoch[batch], sw_batch, self.alpha, masks
                     )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
                     self._optimizer.update_params(params, grads)
@@ -565,17 +700,18 @@ list of such str, default='relu'
             net.params[...] = self._best_params
 
     def _make_optimizer(self, params):
-        if self.solver == "sgd":
-            return STOCHASTIC_OPTIMIZERS["sgd"](
-                params,
-                self.learning_rate_init,
+        arguments = {
+            "sgd": (
                 self.learning_rate,
                 self.momentum,
                 self.nesterovs_momentum,
                 self.power_t,
-            )
-        return STOCHASTIC_OPTIMIZERS["adam"](
-            params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+            ),
+            "adam": (self.beta_1, self.beta_2, self.epsilon),
+            "rmsprop": (self.beta_2, self.epsilon),
+        }
+        return STOCHASTIC_OPTIMIZERS[self.solver](
+            params, self.learning_rate_init, *arguments[self.solver]
         )
 
     def _batch_size(self, n_samples):
@@ -592,8 +728,8 @@ list of such str, default='relu'
         """Hold out ``validation_fraction`` of the data, stratified when possible."""
         stratify = None
         if self._label_binarizer.y_type_ in ("binary", "multiclass"):
-            labels = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
-            counts = np.bincount(labels.astype(np.intp))
+            labels = _class_index(Y)
+            counts = np.bincount(labels)
             n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
             # train_test_split can only stratify when each class can go both ways
             if counts[counts > 0].min() >= 2 and n_val >= len(counts[counts > 0]):
@@ -618,11 +754,14 @@ list of such str, default='relu'
     def _update_validation(self, net, X_val, Y_val, sw_val):
         logits = self._logits(X_val, net.coefs, net.intercepts)
         if not np.isfinite(logits).all():
-            score = np.nan
+            score = loss = np.nan
         else:
             correct = (self._indicator(logits) == Y_val).all(axis=1)
             score = float(np.average(correct, weights=sw_val))
+            losses = OUTPUT_LOSSES[self.out_activation_](logits, Y_val)
+            loss = weighted_mean(losses, sw_val)
         self.validation_scores_.append(score)
+        self.validation_loss_curve_.append(loss)
         if self.verbose:
             print(f"Validation score: {score:f}")
         if score < self.best_validation_score_ + self.tol:
@@ -661,7 +800,7 @@ list of such str, default='relu'
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
-    @available_if(lambda est: est._check_solver())
+    @available_if(lambda est: est._check_partial_fit())
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one epoch over the given data.
@@ -753,6 +892,24 @@ list of such str, default='relu'
         indicator = self._indicator(self._validated_logits(X))
         return self._label_binarizer.inverse_transform(indicator)
 
+    def decision_function(self, X):
+        """The logits: pre-activations of the output layer.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            One column per output unit; a 1-D array for binary targets, where
+            positive values predict ``classes_[1]``. The softmax (multiclass)
+            or sigmoid (otherwise) of it is ``predict_proba``.
+        """
+        logits = self._validated_logits(X)
+        return logits.ravel() if self._is_binary() else logits
+
     def predict_proba(self, X):
         """Probability estimates.
 
@@ -797,6 +954,41 @@ list of such str, default='relu'
         tags.classifier_tags.multi_label = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _class_index(Y):
+    """Index into ``classes_`` of each row of single-label binarised targets."""
+    return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(np.intp)
+
+
+def _balanced_weights(Y, sample_weight, multilabel):
+    """Per-sample weights ``total / (n_classes * class_total)`` of 'balanced'.
+
+    Class totals are sums of ``sample_weight`` (counts without it). For
+    multilabel targets each output is a two-class problem, and a sample's
+    weight is the product over outputs, as in scikit-learn's forests.
+    """
+    sw = np.ones(len(Y)) if sample_weight is None else sample_weight
+    if multilabel:
+        positives = sw @ Y
+        totals = np.stack([sw.sum() - positives, positives])  # (2, n_outputs)
+        per_output = _safe_ratio(sw.sum(), 2 * totals)
+        return np.where(Y > 0, per_output[1], per_output[0]).prod(axis=1)
+    index = _class_index(Y)
+    n_classes = max(Y.shape[1], 2)
+    totals = np.bincount(index, weights=sw, minlength=n_classes)
+    return _safe_ratio(sw.sum(), n_classes * totals)[index]
+
+
+def _safe_ratio(numerator, denominator):
+    """``numerator / denominator``, 0 where the denominator is 0: a class of
+    total weight 0 only holds samples of weight 0, whose weight stays 0."""
+    return np.divide(
+        numerator,
+        denominator,
+        out=np.zeros(np.shape(denominator)),
+        where=denominator > 0,
+    )
 
 
 def _is_multilabel(y):

@@ -1,6 +1,9 @@
 """Finite-difference verification of the backward pass."""
 
 import numpy as np
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from ._network import Network
 
 
 def numerical_gradient(loss, params, eps=1e-6):
@@ -27,12 +30,68 @@ def relative_error(a, b):
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def network_gradient_error(net, X, Y, sample_weight, alpha, eps=1e-6):
-    """Relative error between ``net``'s backward pass and finite differences."""
+def network_gradient_error(net, X, Y, sample_weight, alpha, eps=1e-6, masks=None):
+    """Relative error between ``net``'s backward pass and finite differences.
+
+    With dropout ``masks``, the same masks serve every evaluation, so that the
+    loss is one deterministic function of the parameters.
+    """
 
     def loss():
-        return net.loss_grad(X, Y, sample_weight, alpha)
+        return net.loss_grad(X, Y, sample_weight, alpha, masks)
 
     loss()
     analytic = net.grad.astype(np.float64)
     return relative_error(numerical_gradient(loss, net.params, eps), analytic)
+
+
+def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
+    """Verify backpropagation on your own network with finite differences.
+
+    Computes the gradient of the estimator's training loss (log loss plus L2
+    penalty, with its ``class_weight`` and the given ``sample_weight``) at its
+    current parameters twice: with the backward pass, and numerically with
+    centered differences ``(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)``
+    for every parameter, all in float64 and without dropout. It returns
+    ``||g_num - g|| / (||g_num|| + ||g||)``: below about 1e-7 the backward pass
+    is right. The cost is two forward passes per parameter, so use a small
+    network and a few samples.
+
+    Parameters
+    ----------
+    estimator : DeepMLPClassifier
+        A fitted estimator (a ``partial_fit`` on the data fits it cheaply).
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Samples at which the loss is taken.
+    y : array-like of shape (n_samples,) or (n_samples, n_classes)
+        Their targets, among the estimator's ``classes_``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights.
+    eps : float, default=1e-6
+        Step of the finite differences.
+
+    Returns
+    -------
+    relative_error : float
+        Relative error between the two gradients.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sk_deepmlp import DeepMLPClassifier, check_gradients
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = DeepMLPClassifier(hidden_layer_sizes=(4,), activation="tanh",
+    ...                         random_state=0).partial_fit(X, y, classes=[0, 1, 2])
+    >>> bool(check_gradients(clf, X[:10], y[:10]) < 1e-7)
+    True
+    """
+    check_is_fitted(estimator)
+    X, Y = estimator._validate_input(X, y, incremental=True, reset=False)
+    X, Y = X.astype(np.float64), Y.astype(np.float64)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    sample_weight = estimator._sample_weight(Y, sample_weight)
+    units = [X.shape[1], *(c.shape[1] for c in estimator.coefs_)]
+    net = Network(units, estimator._activations, estimator.out_activation_, np.float64)
+    net.load(estimator.coefs_, estimator.intercepts_)
+    return network_gradient_error(net, X, Y, sample_weight, estimator.alpha, eps)

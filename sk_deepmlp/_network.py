@@ -40,11 +40,14 @@ class Network:
     out_activation : {"logistic", "softmax"}
     dtype : numpy dtype
         The dtype of parameters, gradients and buffers.
+    dropout : list of float, default=None
+        Dropout rate of each hidden layer; None means no dropout.
     """
 
-    def __init__(self, layer_units, activations, out_activation, dtype):
+    def __init__(self, layer_units, activations, out_activation, dtype, dropout=None):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
+        self.dropout = list(dropout) if dropout else [0.0] * len(self.activations)
         self.out_activation = out_activation
         self.dtype = np.dtype(dtype)
         self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
@@ -83,16 +86,48 @@ class Network:
             self._rows = m
         return [a[:m] for a in self._acts], [d[:m] for d in self._dacts]
 
-    def forward(self, X):
-        """Forward pass; return every layer's activations, logits last."""
-        acts, _ = self._buffers(X.shape[0])
-        A = X
-        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            g = self.activations[layer] if layer < len(acts) - 1 else "identity"
-            A = dense_forward(A, W, b, g, out=acts[layer])
-        return acts
+    def draw_masks(self, m, random_state):
+        """Inverted-dropout masks for a batch of ``m`` rows, one per hidden layer.
 
-    def loss_grad(self, X, Y, sample_weight, alpha):
+        ``D = (U < keep) / keep`` with ``U ~ Uniform(0, 1)``: kept units are
+        scaled by ``1 / keep`` so that the expected activation is unchanged and
+        prediction needs no rescaling. Layers without dropout get None and
+        draw nothing from ``random_state``.
+        """
+        masks = []
+        for rate, n in zip(self.dropout, self.layer_units[1:-1]):
+            if rate == 0:
+                masks.append(None)
+                continue
+            keep = 1.0 - rate
+            kept = random_state.random_sample((m, n)) < keep
+            masks.append(kept.astype(self.dtype) / self.dtype.type(keep))
+        return masks
+
+    def forward(self, X, masks=None):
+        """Forward pass.
+
+        Returns
+        -------
+        inputs : list of {ndarray, sparse matrix}
+            The input of each layer: ``X``, then each hidden layer's output
+            after its dropout mask.
+        acts : list of ndarray
+            Each hidden layer's output ``g(Z)`` before the mask (the cache of
+            its derivative), and the logits of the output layer last.
+        """
+        acts, _ = self._buffers(X.shape[0])
+        inputs = [X]
+        last = len(acts) - 1
+        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            g = self.activations[layer] if layer < last else "identity"
+            A = dense_forward(inputs[-1], W, b, g, out=acts[layer])
+            if layer < last:
+                mask = masks[layer] if masks else None
+                inputs.append(A if mask is None else A * mask)
+        return inputs, acts
+
+    def loss_grad(self, X, Y, sample_weight, alpha, masks=None):
         """Loss at the current parameters; the gradient is written into ``grad``.
 
         Parameters
@@ -103,13 +138,15 @@ class Network:
         sample_weight : ndarray of shape (m,) or None
         alpha : float
             L2 penalty, scaled by ``1 / sum(sample_weight)`` (or ``1 / m``).
+        masks : list of (ndarray or None), default=None
+            Dropout masks from ``draw_masks``; None trains without dropout.
 
         Returns
         -------
         loss : float
             Mean log loss plus ``alpha / (2 m) * sum ||W||^2``.
         """
-        acts = self.forward(X)
+        inputs, acts = self.forward(X, masks)
         _, dacts = self._buffers(X.shape[0])
         losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y)
         sw_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
@@ -120,18 +157,20 @@ class Network:
         # delta[last] = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
         dZ = output_delta(acts[-1], Y, sample_weight)
         for layer in range(len(acts) - 1, -1, -1):
-            A_prev = X if layer == 0 else acts[layer - 1]
             dA_prev = dacts[layer - 1] if layer > 0 else None
             dense_backward(
                 dZ,
-                A_prev,
+                inputs[layer],
                 self.coefs[layer],
                 self.dcoefs[layer],
                 self.dintercepts[layer],
                 dA_prev,
             )
             if layer > 0:
-                dZ = activation_backward(dA_prev, A_prev, self.activations[layer - 1])
+                if masks and masks[layer - 1] is not None:
+                    dA_prev *= masks[layer - 1]  # dropped units pass no gradient
+                g = self.activations[layer - 1]
+                dZ = activation_backward(dA_prev, acts[layer - 1], g)
         # d/dW of alpha / (2 m) ||W||^2, for all layers' W at once
         self.grad[: self.n_coefs] += (alpha / sw_sum) * W_flat
         return loss

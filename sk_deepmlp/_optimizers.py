@@ -138,8 +138,33 @@ class AdamOptimizer(BaseOptimizer):
         param -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
 
 
+class RMSpropOptimizer(BaseOptimizer):
+    """RMSprop (Hinton, 2012): steps scaled by a running RMS of the gradient.
+
+    ``s = rho s + (1 - rho) g^2``, ``theta -= eta g / (sqrt(s) + eps)``, with
+    ``rho`` given by the estimator's ``beta_2``. Unlike Adam it keeps no
+    momentum and no bias correction.
+    """
+
+    def __init__(self, params, learning_rate_init=0.001, rho=0.9, epsilon=1e-8):
+        super().__init__(learning_rate_init)
+        self.rho = rho
+        self.epsilon = epsilon
+        self.squares = [np.zeros_like(p) for p in params]
+        self._states = [(s,) for s in self.squares]
+
+    def _step(self, param, grad, square):
+        square *= self.rho
+        square += (1 - self.rho) * grad**2
+        param -= self.learning_rate * grad / (np.sqrt(square) + self.epsilon)
+
+
 #: ``solver`` parameter value -> stochastic optimiser class.
-STOCHASTIC_OPTIMIZERS = {"sgd": SGDOptimizer, "adam": AdamOptimizer}
+STOCHASTIC_OPTIMIZERS = {
+    "sgd": SGDOptimizer,
+    "adam": AdamOptimizer,
+    "rmsprop": RMSpropOptimizer,
+}
 
 
 def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):

@@ -84,4 +84,28 @@ def test_chunked_prediction_equals_one_pass():
     chunked = predict_logits(X, net.coefs, net.intercepts, net.activations, 7)
     np.testing.assert_array_equal(one_pass, chunked)
     # the training forward pass gives the same logits
-    np.testing.assert_allclose(net.forward(X)[-1], one_pass, rtol=1e-12)
+    np.testing.assert_allclose(net.forward(X)[1][-1], one_pass, rtol=1e-12)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_gradient_with_dropout_masks_held_fixed(target):
+    X, Y, out = _problem(target)
+    units = [X.shape[1], 6, 5, Y.shape[1]]
+    net = Network(units, ["relu", "tanh"], out, np.float64, dropout=[0.5, 0.3])
+    rng = np.random.RandomState(0)
+    for W, b, n_in, n_out in zip(net.coefs, net.intercepts, units, units[1:]):
+        W[...], b[...] = INITIALIZERS["glorot_uniform"](n_in, n_out, "relu", rng)
+    masks = net.draw_masks(len(X), rng)
+    assert network_gradient_error(net, X, Y, None, 0.1, masks=masks) < 1e-7
+    # the masks do change the loss: without them it is another function
+    assert net.loss_grad(X, Y, None, 0.1, masks) != net.loss_grad(X, Y, None, 0.1)
+
+
+def test_dropout_masks_are_inverted_and_keep_the_expected_rate():
+    net = Network([3, 400, 2], ["relu"], "softmax", np.float32, dropout=[0.25])
+    (mask,) = net.draw_masks(500, np.random.RandomState(0))
+    assert mask.dtype == np.float32
+    np.testing.assert_array_equal(np.unique(mask), np.float32([0, 1 / 0.75]))
+    assert (mask == 0).mean() == pytest.approx(0.25, abs=0.01)
+    no_dropout = Network([3, 4, 2], ["relu"], "softmax", np.float64)
+    assert no_dropout.draw_masks(5, np.random.RandomState(0)) == [None]

@@ -5,7 +5,12 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier
-from sk_deepmlp._optimizers import AdamOptimizer, SGDOptimizer, minimize_lbfgs
+from sk_deepmlp._optimizers import (
+    AdamOptimizer,
+    RMSpropOptimizer,
+    SGDOptimizer,
+    minimize_lbfgs,
+)
 
 G1, G2 = np.array([0.5, -2.0, 0.0]), np.array([-1.0, 0.25, 3.0])
 
@@ -118,3 +123,12 @@ def test_one_sgd_step_on_a_tiny_network_by_hand():
     np.testing.assert_allclose(clf.coefs_[1], [[1.0 - 0.1 * 0.5 * dZ2]])
     np.testing.assert_allclose(clf.intercepts_[1], [-0.1 * dZ2])
     np.testing.assert_allclose(clf.coefs_[1], [[1.01887703]], rtol=1e-7)
+
+
+def test_rmsprop():
+    theta0, lr, rho, eps = np.array([1.0, 2.0, 3.0]), 0.01, 0.9, 1e-8
+    opt = RMSpropOptimizer([theta0], lr, rho, eps)
+    s1 = (1 - rho) * G1**2
+    s2 = rho * s1 + (1 - rho) * G2**2
+    expected = theta0 - lr * G1 / (np.sqrt(s1) + eps) - lr * G2 / (np.sqrt(s2) + eps)
+    np.testing.assert_allclose(_two_steps(opt, theta0), expected)
