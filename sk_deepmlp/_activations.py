@@ -33,7 +33,8 @@ def tanh(Z):
 
 def relu(Z):
     """g(z) = max(0, z)."""
-    return np.maximum(Z, 0, out=Z)
+    # a row of zeros broadcasts faster than the scalar 0 in NumPy's float32 loop
+    return np.maximum(Z, np.zeros(Z.shape[-1], Z.dtype), out=Z)
 
 
 def leaky_relu(Z):
@@ -61,14 +62,15 @@ def tanh_derivative(A, dA):
 
 def relu_derivative(A, dA):
     """g'(z) = 1 if z > 0 else 0; a > 0 exactly when z > 0."""
-    dA[A <= 0] = 0
-    return dA
+    # a multiply by the boolean mask is several times faster than dA[A <= 0] = 0
+    return np.multiply(dA, A > 0, out=dA)
 
 
 def leaky_relu_derivative(A, dA):
     """g'(z) = 1 if z > 0 else 0.01; a > 0 exactly when z > 0."""
-    dA[A <= 0] *= LEAKY_SLOPE
-    return dA
+    slope = (A > 0) * dA.dtype.type(1 - LEAKY_SLOPE)
+    slope += dA.dtype.type(LEAKY_SLOPE)
+    return np.multiply(dA, slope, out=dA)
 
 
 ACTIVATIONS = {

@@ -635,6 +635,9 @@ list of such str, default='relu'
         batch_size = self._batch_size(n_samples)
         order = np.arange(n_samples)
         X_epoch, Y_epoch, sw_epoch = X, Y, sample_weight
+        if self.shuffle:  # buffers for the shuffled copies, reused every epoch
+            X_epoch, Y_epoch = _row_buffer(X), _row_buffer(Y)
+            sw_epoch = None if sample_weight is None else _row_buffer(sample_weight)
         dropping = any(net.dropout)
 
         self.n_iter_ = 0
@@ -644,9 +647,10 @@ list of such str, default='relu'
                     # one contiguous shuffled copy per epoch, so that every
                     # batch below is a cheap slice
                     random_state.shuffle(order)
-                    X_epoch, Y_epoch = X[order], Y[order]
+                    X_epoch = _take_rows(X, order, X_epoch)
+                    _take_rows(Y, order, Y_epoch)
                     if sample_weight is not None:
-                        sw_epoch = sample_weight[order]
+                        _take_rows(sample_weight, order, sw_epoch)
                 accumulated_loss = 0.0
                 for batch in gen_batches(n_samples, batch_size):
                     sw_batch = None if sample_weight is None else sw_epoch[batch]
@@ -954,6 +958,22 @@ list of such str, default='relu'
         tags.classifier_tags.multi_label = True
         tags.input_tags.sparse = True
         return tags
+
+
+def _row_buffer(A):
+    """A C-ordered buffer for the rows of dense ``A``; None for sparse ``A``."""
+    return None if sparse.issparse(A) else np.empty(A.shape, A.dtype)
+
+
+def _take_rows(A, rows, out):
+    """``A[rows]``, written into ``out`` for dense ``A``.
+
+    ``mode="clip"`` spares NumPy the buffer it uses to check bounds before
+    writing (``rows`` is a permutation, always in range).
+    """
+    if sparse.issparse(A):
+        return A[rows]
+    return np.take(A, rows, axis=0, out=out, mode="clip")
 
 
 def _class_index(Y):

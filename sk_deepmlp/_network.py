@@ -57,6 +57,7 @@ class Network:
         self.coefs, self.intercepts = _views(self.params, self.layer_units)
         self.dcoefs, self.dintercepts = _views(self.grad, self.layer_units)
         self._rows = 0
+        self._views = {}
 
     def load(self, coefs, intercepts):
         """Copy per-layer arrays into the flat parameter vector."""
@@ -84,7 +85,10 @@ class Network:
             self._acts = [np.empty((m, n), dtype=self.dtype) for n in units]
             self._dacts = [np.empty((m, n), dtype=self.dtype) for n in units[:-1]]
             self._rows = m
-        return [a[:m] for a in self._acts], [d[:m] for d in self._dacts]
+            self._views = {}
+        if m not in self._views:
+            self._views[m] = [a[:m] for a in self._acts], [d[:m] for d in self._dacts]
+        return self._views[m]
 
     def draw_masks(self, m, random_state):
         """Inverted-dropout masks for a batch of ``m`` rows, one per hidden layer.
@@ -156,6 +160,7 @@ class Network:
 
         # delta[last] = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
         dZ = output_delta(acts[-1], Y, sample_weight)
+        l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2
         for layer in range(len(acts) - 1, -1, -1):
             dA_prev = dacts[layer - 1] if layer > 0 else None
             dense_backward(
@@ -165,14 +170,13 @@ class Network:
                 self.dcoefs[layer],
                 self.dintercepts[layer],
                 dA_prev,
+                l2,
             )
             if layer > 0:
                 if masks and masks[layer - 1] is not None:
                     dA_prev *= masks[layer - 1]  # dropped units pass no gradient
                 g = self.activations[layer - 1]
                 dZ = activation_backward(dA_prev, acts[layer - 1], g)
-        # d/dW of alpha / (2 m) ||W||^2, for all layers' W at once
-        self.grad[: self.n_coefs] += (alpha / sw_sum) * W_flat
         return loss
 
 

@@ -15,6 +15,17 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 
+def axpy(a, x, y, work):
+    """``y += a * x`` in place, with ``work`` (shaped like ``x``) as scratch.
+
+    NumPy has no fused multiply-add, and SciPy's BLAS axpy would start a
+    second OpenBLAS thread pool that fights NumPy's for the cores.
+    """
+    np.multiply(x, a, out=work)
+    y += work
+    return y
+
+
 class BaseOptimizer:
     """Common state: the initial and the current learning rate."""
 
@@ -26,6 +37,11 @@ class BaseOptimizer:
         """Apply one step to each array of ``params``, in place."""
         for param, grad, state in zip(params, grads, self._states):
             self._step(param, grad, *state)
+
+    @staticmethod
+    def _scratch(params):
+        """One work array per parameter, so that steps allocate nothing."""
+        return [np.empty_like(p) for p in params]
 
     def iteration_ends(self, time_step):
         """Called at the end of each epoch with the number of samples seen."""
@@ -70,14 +86,15 @@ class SGDOptimizer(BaseOptimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
-        self._states = [(v,) for v in self.velocities]
+        self._states = list(zip(self.velocities, self._scratch(params)))
 
-    def _step(self, param, grad, velocity):
+    def _step(self, param, grad, velocity, work):
         lr, mu = self.learning_rate, self.momentum
         velocity *= mu
-        velocity -= lr * grad
+        axpy(-lr, grad, velocity, work)  # v = mu v - lr g
         if self.nesterov:
-            param += mu * velocity - lr * grad
+            param += work  # theta += mu v - lr g, with work = -lr g
+            axpy(mu, velocity, param, work)
         else:
             param += velocity
 
@@ -106,6 +123,11 @@ class AdamOptimizer(BaseOptimizer):
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g^2``,
     ``eta_t = eta sqrt(1 - b2^t) / (1 - b1^t)``,
     ``theta -= eta_t m / (sqrt(v) + eps)``.
+
+    The step is memory-bound (the moment vectors do not stay in cache between
+    batches), so the moments are kept pre-scaled, ``ms = m / (1 - b1)`` and
+    ``vs = v / (1 - b2)``, which saves two passes: ``ms = b1 ms + g``,
+    ``vs = b2 vs + g^2``, and the constants move into the scalar factors.
     """
 
     def __init__(
@@ -118,24 +140,32 @@ class AdamOptimizer(BaseOptimizer):
         self.t = 0
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
-        self._states = list(zip(self.ms, self.vs))
+        self._states = list(zip(self.ms, self.vs, self._scratch(params)))
 
     def update_params(self, params, grads):
         # one time step per call, whatever the number of arrays
         self.t += 1
-        self.learning_rate = (
+        # a Python float: a NumPy float64 would upcast float32 steps
+        self.learning_rate = float(
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
         super().update_params(params, grads)
 
-    def _step(self, param, grad, m, v):
+    def _step(self, param, grad, m, v, work):
         m *= self.beta_1
-        m += (1 - self.beta_1) * grad
+        m += grad
         v *= self.beta_2
-        v += (1 - self.beta_2) * grad**2
-        param -= self.learning_rate * m / (np.sqrt(v) + self.epsilon)
+        np.multiply(grad, grad, out=work)
+        v += work
+        # eta_t m / (sqrt(v) + eps), with m and v scaled back by their factors
+        root = np.sqrt(1 - self.beta_2)
+        np.sqrt(v, out=work)
+        work += self.epsilon / root
+        np.divide(m, work, out=work)
+        work *= -self.learning_rate * (1 - self.beta_1) / root
+        param += work
 
 
 class RMSpropOptimizer(BaseOptimizer):
@@ -151,12 +181,18 @@ class RMSpropOptimizer(BaseOptimizer):
         self.rho = rho
         self.epsilon = epsilon
         self.squares = [np.zeros_like(p) for p in params]
-        self._states = [(s,) for s in self.squares]
+        self._states = list(zip(self.squares, self._scratch(params)))
 
-    def _step(self, param, grad, square):
+    def _step(self, param, grad, square, work):
         square *= self.rho
-        square += (1 - self.rho) * grad**2
-        param -= self.learning_rate * grad / (np.sqrt(square) + self.epsilon)
+        np.multiply(grad, grad, out=work)
+        work *= 1 - self.rho
+        square += work
+        np.sqrt(square, out=work)
+        work += self.epsilon
+        np.divide(grad, work, out=work)
+        work *= -self.learning_rate
+        param += work
 
 
 #: ``solver`` parameter value -> stochastic optimiser class.
