@@ -43,20 +43,21 @@ def activation_backward(dA, A, activation):
     return DERIVATIVES[activation](A, dA)
 
 
-def dense_backward(dZ, A_prev, W, dW, db, dA_prev=None, l2=0.0):
+def dense_backward(dZ, A_prev, W, dW, db, dA_prev=None, l2=0.0, work=None):
     """Second half of the backward box: the gradients of ``Z = A_prev @ W + b``.
 
     Writes ``dW = A_prev.T @ dZ + l2 * W`` and ``db = dZ.sum(axis=0)`` into
     the given arrays, and ``dA_prev = dZ @ W.T`` when a buffer for it is given
     (the first layer needs none: nothing lies below it). ``l2 * W`` is the
-    gradient of the penalty ``l2 / 2 * ||W||^2``.
+    gradient of the penalty ``l2 / 2 * ||W||^2``; ``work``, shaped like ``W``,
+    spares an allocation for it.
     """
     if sparse.issparse(A_prev):
         dW[...] = safe_sparse_dot(A_prev.T, dZ)
     else:
         np.matmul(A_prev.T, dZ, out=dW)
     if l2:
-        dW += l2 * W  # while dW is still in cache
+        dW += np.multiply(W, l2, out=work)  # while dW is still in cache
     # the column sums as a matrix-vector product: BLAS beats a ufunc reduction
     np.matmul(np.ones(dZ.shape[0], dZ.dtype), dZ, out=db)
     if dA_prev is not None:

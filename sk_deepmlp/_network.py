@@ -56,6 +56,7 @@ class Network:
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
         self.coefs, self.intercepts = _views(self.params, self.layer_units)
         self.dcoefs, self.dintercepts = _views(self.grad, self.layer_units)
+        self._l2_work, _ = _views(np.empty_like(self.grad), self.layer_units)
         self._rows = 0
         self._views = {}
 
@@ -171,6 +172,7 @@ class Network:
                 self.dintercepts[layer],
                 dA_prev,
                 l2,
+                self._l2_work[layer],
             )
             if layer > 0:
                 if masks and masks[layer - 1] is not None:
