@@ -1,7 +1,8 @@
 """sk-deepmlp: a scikit-learn compatible deep multilayer perceptron on NumPy."""
 
 from ._classifier import DeepMLPClassifier
+from ._display import LossCurveDisplay
 from ._gradient_check import check_gradients
 
 __version__ = "0.1.0"
-__all__ = ["DeepMLPClassifier", "check_gradients", "__version__"]
+__all__ = ["DeepMLPClassifier", "LossCurveDisplay", "check_gradients", "__version__"]

@@ -8,6 +8,7 @@ import argparse
 import sys
 import time
 import warnings
+from pathlib import Path
 
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
@@ -65,9 +66,41 @@ def parse_args(argv=None):
         help="hidden activation (MLPClassifier has no leaky_relu: "
         "it then runs with relu)",
     )
-    parser.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
+    parser.add_argument(
+        "--solver",
+        choices=["adam", "sgd", "lbfgs", "rmsprop"],
+        default="adam",
+        help="optimiser (MLPClassifier has no rmsprop: it then runs with adam)",
+    )
     parser.add_argument("--max-iter", type=_positive_int, default=200)
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--plot",
+        type=_png_path,
+        metavar="PATH",
+        help="save both estimators' loss curves as a PNG image (needs matplotlib)",
+    )
+    args = parser.parse_args(argv)
+    if args.plot is not None:
+        try:
+            import matplotlib
+        except ImportError:
+            parser.error(
+                "--plot needs matplotlib: pip install 'sk-deepmlp[plot]' "
+                "(or pip install matplotlib)"
+            )
+        matplotlib.use("Agg")
+    return args
+
+
+def _png_path(text):
+    path = Path(text)
+    if path.suffix.lower() != ".png":
+        raise argparse.ArgumentTypeError(
+            f"expected a path ending in .png, got {text!r}"
+        )
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"no such directory: {str(path.parent)!r}")
+    return path
 
 
 def _fit_and_score(estimator, X_train, X_test, y_train, y_test):
@@ -79,6 +112,21 @@ def _fit_and_score(estimator, X_train, X_test, y_train, y_test):
     return time.perf_counter() - start, model.score(X_test, y_test)
 
 
+def _save_loss_curves(estimators, path):
+    import matplotlib.pyplot as plt
+
+    from ._display import LossCurveDisplay
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for estimator in estimators:
+        if hasattr(estimator, "loss_curve_"):  # MLPClassifier's lbfgs keeps none
+            LossCurveDisplay.from_estimator(estimator, ax=ax)
+    ax.set_title("Training loss per epoch (per iteration for lbfgs)")
+    ax.legend()
+    fig.savefig(path, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+
+
 def main(argv=None):
     args = parse_args(argv)
     X, y = DATASETS[args.dataset](return_X_y=True)
@@ -86,27 +134,40 @@ def main(argv=None):
         X, y, test_size=0.25, stratify=y, random_state=0
     )
     settings = dict(
-        hidden_layer_sizes=args.hidden,
-        solver=args.solver,
-        max_iter=args.max_iter,
-        random_state=0,
+        hidden_layer_sizes=args.hidden, max_iter=args.max_iter, random_state=0
     )
+    # MLPClassifier lacks leaky_relu and rmsprop: their nearest kin stand in
     sk_activation = "relu" if args.activation == "leaky_relu" else args.activation
+    sk_solver = "adam" if args.solver == "rmsprop" else args.solver
     rows = [
         (
             "DeepMLPClassifier",
-            DeepMLPClassifier(activation=args.activation, **settings),
+            DeepMLPClassifier(
+                activation=args.activation, solver=args.solver, **settings
+            ),
         ),
-        ("MLPClassifier", MLPClassifier(activation=sk_activation, **settings)),
+        (
+            "MLPClassifier",
+            MLPClassifier(activation=sk_activation, solver=sk_solver, **settings),
+        ),
     ]
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, "
-        f"hidden={args.hidden}, solver={args.solver}, max_iter={args.max_iter}"
+        f"hidden={args.hidden}, max_iter={args.max_iter}"
     )
-    print(f"{'estimator':<20}{'activation':<12}{'fit time (s)':>14}{'accuracy':>10}")
+    print(
+        f"{'estimator':<20}{'activation':<12}{'solver':<9}"
+        f"{'fit time (s)':>14}{'accuracy':>10}"
+    )
     for name, estimator in rows:
         seconds, accuracy = _fit_and_score(estimator, X_train, X_test, y_train, y_test)
-        print(f"{name:<20}{estimator.activation:<12}{seconds:>14.3f}{accuracy:>10.4f}")
+        print(
+            f"{name:<20}{estimator.activation:<12}{estimator.solver:<9}"
+            f"{seconds:>14.3f}{accuracy:>10.4f}"
+        )
+    if args.plot is not None:
+        _save_loss_curves([estimator for _, estimator in rows], args.plot)
+        print(f"loss curves saved to {args.plot}")
     return 0
 
 

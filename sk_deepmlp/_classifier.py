@@ -28,6 +28,7 @@ from ._initializers import INITIALIZERS
 from ._losses import OUTPUT_ACTIVATIONS, OUTPUT_LOSSES, weighted_mean
 from ._network import Network, predict_logits
 from ._optimizers import STOCHASTIC_OPTIMIZERS, minimize_lbfgs
+from ._progress import progress_bar
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -165,6 +166,14 @@ list of such str, default='relu'
         loss that changes with every evaluation. The training loss reported
         in ``loss_curve_`` is that of the dropped-out network.
 
+    progress_bar : bool, default=False
+        Show a live progress bar during ``fit``: epochs (or 'lbfgs'
+        iterations) done out of ``max_iter``, the current loss, the
+        validation score with ``early_stopping``, and the time left. Needs
+        the optional dependency tqdm (``pip install 'sk-deepmlp[progress]'``).
+        ``verbose`` keeps MLPClassifier's meaning (one printed line per
+        epoch); ``partial_fit`` shows no bar, as it runs a single epoch.
+
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, as in LogisticRegression: each sample's weight
         is multiplied by its class's weight, on top of ``sample_weight``. A
@@ -300,6 +309,7 @@ list of such str, default='relu'
         "weight_init": [StrOptions(set(INITIALIZERS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "progress_bar": ["boolean"],
     }
 
     def __init__(
@@ -331,6 +341,7 @@ list of such str, default='relu'
         weight_init="glorot_uniform",
         dropout=0.0,
         class_weight=None,
+        progress_bar=False,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -358,6 +369,7 @@ list of such str, default='relu'
         self.weight_init = weight_init
         self.dropout = dropout
         self.class_weight = class_weight
+        self.progress_bar = progress_bar
 
     # ------------------------------------------------------------------ checks
     def _hidden_layer_sizes(self):
@@ -600,18 +612,25 @@ list of such str, default='relu'
 
         def callback(intermediate_result):
             self.loss_curve_.append(float(intermediate_result.fun))
+            bar.set_postfix(loss=self.loss_curve_[-1], refresh=False)
+            bar.update()
             if self.verbose:
                 n, loss = len(self.loss_curve_), self.loss_curve_[-1]
                 print(f"Iteration {n}, loss = {loss:.8f}")
 
-        result = minimize_lbfgs(
-            loss_grad,
-            net.params.astype(np.float64),
-            max_iter=self.max_iter,
-            max_fun=self.max_fun,
-            tol=self.tol,
-            callback=callback,
-        )
+        bar = progress_bar(self.progress_bar, self.max_iter, "iteration")
+        try:
+            result = minimize_lbfgs(
+                loss_grad,
+                net.params.astype(np.float64),
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                callback=callback,
+            )
+            bar.set_postfix(loss=float(result.fun))  # also when no step was taken
+        finally:
+            bar.close()
         net.params[...] = result.x
         self.n_iter_ = min(result.nit, self.max_iter)
         self.loss_ = float(result.fun)
@@ -641,6 +660,9 @@ list of such str, default='relu'
         dropping = any(net.dropout)
 
         self.n_iter_ = 0
+        bar = progress_bar(
+            self.progress_bar and not incremental, self.max_iter, "epoch"
+        )
         try:
             for _ in range(self.max_iter):
                 if self.shuffle:
@@ -676,8 +698,15 @@ list of such str, default='relu'
 
                 if self.early_stopping:
                     self._update_validation(net, X_val, Y_val, sw_val)
+                    bar.set_postfix(
+                        loss=self.loss_,
+                        val_score=self.validation_scores_[-1],
+                        refresh=False,
+                    )
                 else:
                     self._update_training_loss()
+                    bar.set_postfix(loss=self.loss_, refresh=False)
+                bar.update()
                 self._optimizer.iteration_ends(self.t_)
 
                 if self._no_improvement_count > self.n_iter_no_change:
@@ -699,6 +728,8 @@ list of such str, default='relu'
                     )
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.")
+        finally:
+            bar.close()
 
         if self.early_stopping:
             net.params[...] = self._best_params

@@ -12,7 +12,7 @@ def test_demo_prints_both_estimators(capsys):
     rows = [line.split() for line in out.splitlines()[2:]]
     assert [row[0] for row in rows] == ["DeepMLPClassifier", "MLPClassifier"]
     for row in rows:
-        assert float(row[2]) > 0 and 0 <= float(row[3]) <= 1
+        assert float(row[3]) > 0 and 0 <= float(row[4]) <= 1
 
 
 @pytest.mark.parametrize(
@@ -24,6 +24,56 @@ def test_demo_prints_both_estimators(capsys):
     ],
 )
 def test_demo_rejects_bad_arguments_without_traceback(argv, message):
+    result = subprocess.run(
+        [sys.executable, "-m", "sk_deepmlp", *argv], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("dataset", ["digits", "breast_cancer", "wine", "iris"])
+def test_demo_runs_on_every_dataset(dataset, capsys):
+    assert main(["--dataset", dataset, "--hidden", "8", "--max-iter", "5"]) == 0
+    assert capsys.readouterr().out.startswith(f"{dataset}: ")
+
+
+@pytest.mark.parametrize(
+    "solver, activation, sk_solver, sk_activation",
+    [
+        ("rmsprop", "leaky_relu", "adam", "relu"),
+        ("lbfgs", "tanh", "lbfgs", "tanh"),
+        ("sgd", "logistic", "sgd", "logistic"),
+    ],
+)
+def test_demo_options_reach_both_estimators(
+    capsys, solver, activation, sk_solver, sk_activation
+):
+    argv = ["--dataset", "iris", "--hidden", "8,4", "--max-iter", "10"]
+    main([*argv, "--solver", solver, "--activation", activation])
+    deep, sk = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    assert deep[1:3] == [activation, solver]
+    assert sk[1:3] == [sk_activation, sk_solver]
+
+
+def test_demo_saves_the_loss_curves(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "curves.png"
+    main(
+        ["--dataset", "iris", "--hidden", "8", "--max-iter", "10", "--plot", str(path)]
+    )
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"saved to {path}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--plot", "/no/such/dir/curves.png"], "no such directory"),
+        (["--plot", "curves.jpg"], "ending in .png"),
+        (["--solver", "newton"], "invalid choice"),
+    ],
+)
+def test_demo_rejects_bad_plot_and_solver(argv, message):
     result = subprocess.run(
         [sys.executable, "-m", "sk_deepmlp", *argv], capture_output=True, text=True
     )

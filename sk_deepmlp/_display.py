@@ -1,0 +1,166 @@
+"""LossCurveDisplay: the training and validation curves of a fitted network."""
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+
+def _pyplot():
+    """matplotlib.pyplot, or an ImportError that says how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as error:
+        raise ImportError(
+            "LossCurveDisplay needs matplotlib, an optional dependency: "
+            "pip install 'sk-deepmlp[plot]' (or pip install matplotlib)."
+        ) from error
+    return plt
+
+
+class LossCurveDisplay:
+    """Loss curves of a fitted network, in scikit-learn's Display style.
+
+    Draws the training loss after each epoch and, when present, the
+    validation loss on the same axes; the validation accuracy goes on a
+    second y-axis on the right. Build it with :meth:`from_estimator`, or with
+    the curves themselves and then :meth:`plot`.
+
+    Parameters
+    ----------
+    loss_curve : array-like of float
+        Training loss after each epoch (``estimator.loss_curve_``).
+    validation_loss_curve : array-like of float, default=None
+        Validation loss after each epoch (``validation_loss_curve_``).
+    validation_scores : array-like of float, default=None
+        Validation accuracy after each epoch (``validation_scores_``).
+    estimator_name : str, default=None
+        Name shown in the legend.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes of the loss curves.
+    score_ax_ : matplotlib Axes or None
+        Right-hand axes of the validation accuracy, when there is one.
+    figure_ : matplotlib Figure
+        Figure holding the axes.
+    lines_ : list of matplotlib Line2D
+        The drawn curves: training loss, then validation loss and validation
+        accuracy when present.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from sklearn.datasets import load_iris
+    >>> from sk_deepmlp import DeepMLPClassifier, LossCurveDisplay
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = DeepMLPClassifier(hidden_layer_sizes=(8,), early_stopping=True,
+    ...                         max_iter=50, random_state=0).fit(X, y)
+    >>> display = LossCurveDisplay.from_estimator(clf)
+    >>> [line.get_label() for line in display.lines_]
+    ['DeepMLPClassifier training loss', 'DeepMLPClassifier validation loss', \
+'DeepMLPClassifier validation accuracy']
+    """
+
+    def __init__(
+        self,
+        *,
+        loss_curve,
+        validation_loss_curve=None,
+        validation_scores=None,
+        estimator_name=None,
+    ):
+        self.loss_curve = loss_curve
+        self.validation_loss_curve = validation_loss_curve
+        self.validation_scores = validation_scores
+        self.estimator_name = estimator_name
+
+    def plot(self, ax=None, *, name=None, **kwargs):
+        """Draw the curves.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created when None.
+        name : str, default=None
+            Name for the legend; defaults to ``estimator_name``.
+        **kwargs : dict
+            Passed to every ``Axes.plot`` call (e.g. ``linewidth``).
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This object, with ``ax_``, ``score_ax_``, ``figure_`` and
+            ``lines_`` set.
+        """
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots()
+        prefix = (
+            f"{name or self.estimator_name} " if (name or self.estimator_name) else ""
+        )
+        epochs = np.arange(1, len(self.loss_curve) + 1)
+        self.lines_ = ax.plot(
+            epochs, self.loss_curve, label=f"{prefix}training loss", **kwargs
+        )
+        if self.validation_loss_curve is not None:
+            self.lines_ += ax.plot(
+                np.arange(1, len(self.validation_loss_curve) + 1),
+                self.validation_loss_curve,
+                linestyle="--",
+                label=f"{prefix}validation loss",
+                **kwargs,
+            )
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        self.score_ax_ = None
+        if self.validation_scores is not None:
+            self.score_ax_ = ax.twinx()
+            self.lines_ += self.score_ax_.plot(
+                np.arange(1, len(self.validation_scores) + 1),
+                self.validation_scores,
+                color="tab:green",
+                label=f"{prefix}validation accuracy",
+                **kwargs,
+            )
+            self.score_ax_.set_ylabel("validation accuracy")
+        ax.legend(self.lines_, [line.get_label() for line in self.lines_])
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None, name=None, **kwargs):
+        """Draw the curves of a fitted estimator.
+
+        Works with any fitted estimator that has ``loss_curve_``, scikit-learn's
+        ``MLPClassifier`` included.
+
+        Parameters
+        ----------
+        estimator : DeepMLPClassifier or MLPClassifier
+            A fitted estimator.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created when None.
+        name : str, default=None
+            Name for the legend; defaults to the estimator's class name.
+        **kwargs : dict
+            Passed to every ``Axes.plot`` call.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, drawn.
+        """
+        check_is_fitted(estimator)
+        if not hasattr(estimator, "loss_curve_"):
+            raise ValueError(
+                f"{type(estimator).__name__} has no loss_curve_ to draw (scikit-"
+                "learn's MLPClassifier keeps none with solver='lbfgs')."
+            )
+        display = cls(
+            loss_curve=estimator.loss_curve_,
+            validation_loss_curve=getattr(estimator, "validation_loss_curve_", None),
+            validation_scores=getattr(estimator, "validation_scores_", None),
+            estimator_name=type(estimator).__name__,
+        )
+        return display.plot(ax=ax, name=name, **kwargs)

@@ -1,0 +1,55 @@
+import sys
+
+import pytest
+
+from sk_deepmlp import DeepMLPClassifier
+
+pytest.importorskip("tqdm")
+
+
+@pytest.mark.parametrize(
+    "solver, tol, unit", [("adam", 10.0, "epoch"), ("lbfgs", 1e-4, "iteration")]
+)
+def test_progress_bar_shows_steps_and_loss(binary_data, capsys, solver, tol, unit):
+    X, y = binary_data
+    clf = DeepMLPClassifier(
+        hidden_layer_sizes=(5,),
+        solver=solver,
+        max_iter=200,
+        tol=tol,  # adam stops after 4 epochs: the bar ends short of max_iter
+        n_iter_no_change=2,
+        progress_bar=True,
+    )
+    clf.fit(X, y)
+    err = capsys.readouterr().err
+    final = err.replace("\r", "\n").strip().splitlines()[-1]
+    assert f"{clf.n_iter_}/200" in final and unit in final
+    assert f"loss={clf.loss_:.3g}" in final
+
+
+def test_progress_bar_shows_validation_score(multiclass_data, capsys):
+    X, y = multiclass_data
+    DeepMLPClassifier(
+        hidden_layer_sizes=(5,), early_stopping=True, max_iter=3, progress_bar=True
+    ).fit(X, y)
+    assert "val_score=" in capsys.readouterr().err
+
+
+def test_no_bar_by_default_and_verbose_keeps_its_lines(binary_data, capsys):
+    X, y = binary_data
+    DeepMLPClassifier(hidden_layer_sizes=(5,), max_iter=2, verbose=True).fit(X, y)
+    out, err = capsys.readouterr()
+    assert "Iteration 2, loss = " in out and "epoch" not in err
+
+
+def test_partial_fit_shows_no_bar(binary_data, capsys):
+    X, y = binary_data
+    DeepMLPClassifier(progress_bar=True).partial_fit(X, y, classes=[0, 1])
+    assert "epoch" not in capsys.readouterr().err
+
+
+def test_clear_import_error_without_tqdm(binary_data, monkeypatch):
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    X, y = binary_data
+    with pytest.raises(ImportError, match=r"pip install 'sk-deepmlp\[progress\]'"):
+        DeepMLPClassifier(max_iter=2, progress_bar=True).fit(X, y)
