@@ -561,7 +561,12 @@ list of such str, default='relu'
             if not sample_weight.sum() > 0:
                 raise ValueError("sample_weight must not be all zero.")
         sample_weight = self._sample_weight(Y, sample_weight)
-        random_state = check_random_state(self.random_state)
+        if not incremental or not hasattr(self, "_random_state"):
+            # fit starts from the seed: the same seed gives the same model
+            self._random_state = check_random_state(self.random_state)
+        # partial_fit continues the stream, so that each call shuffles and
+        # draws dropout masks anew (re-seeding would repeat them every call)
+        random_state = self._random_state
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, random_state)

@@ -388,3 +388,33 @@ def test_check_gradients_needs_a_fitted_estimator(multiclass_data):
     X, y = multiclass_data
     with pytest.raises(NotFittedError):
         check_gradients(DeepMLPClassifier(), X, y)
+
+
+def test_partial_fit_draws_new_masks_each_call_yet_is_reproducible(
+    multiclass_data, monkeypatch
+):
+    from sk_deepmlp._network import Network
+
+    X, y = multiclass_data
+    drawn = []
+    original = Network.draw_masks
+
+    def spy(self, m, random_state):
+        masks = original(self, m, random_state)
+        drawn.append(masks[0].copy())
+        return masks
+
+    monkeypatch.setattr(Network, "draw_masks", spy)
+    params = dict(
+        hidden_layer_sizes=(10,), dropout=0.5, batch_size=len(X), random_state=0
+    )
+    first, second = DeepMLPClassifier(**params), DeepMLPClassifier(**params)
+    for clf in (first, second):
+        for _ in range(3):
+            clf.partial_fit(X, y, classes=[0, 1, 2])
+    # one full batch per call: three calls draw three different masks
+    assert not np.array_equal(drawn[0], drawn[1])
+    assert not np.array_equal(drawn[1], drawn[2])
+    # and the same sequence of calls from the same seed gives the same model
+    np.testing.assert_array_equal(drawn[:3], drawn[3:])
+    np.testing.assert_array_equal(first.coefs_[0], second.coefs_[0])

@@ -1,0 +1,37 @@
+"""Every example runs headless and draws its figure."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+EXAMPLES = sorted((Path(__file__).parents[1] / "examples").glob("plot_*.py"))
+
+
+def test_the_gallery_has_its_examples():
+    assert len(EXAMPLES) >= 6
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_runs_and_draws(path, monkeypatch):
+    title, underline = path.read_text().split('"""')[1].strip().splitlines()[:2]
+    assert title and set(underline) == {"="} and len(underline) == len(title)
+    monkeypatch.chdir(path.parent)
+    plt.close("all")
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+        figures = [plt.figure(n) for n in plt.get_fignums()]
+        assert figures, f"{path.name} drew no figure"
+        for figure in figures:
+            drawn = [
+                ax
+                for ax in figure.axes
+                if ax.lines or ax.collections or ax.patches or ax.images
+            ]
+            assert drawn, f"{path.name} has an empty figure"
+    finally:
+        plt.close("all")
