@@ -225,7 +225,7 @@ list of such str, default='relu'
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when X has string column names.
 
     n_iter_ : int
@@ -246,6 +246,9 @@ list of such str, default='relu'
 
     Notes
     -----
+    ``score``, ``get_params`` and ``set_params`` are scikit-learn's, from
+    ``ClassifierMixin`` and ``BaseEstimator``.
+
     The log loss is computed from the logits (log-sum-exp and softplus) rather
     than from probabilities clipped at machine epsilon, so ``loss_`` can differ
     from MLPClassifier's on confidently wrong samples; the gradients are the
