@@ -23,3 +23,23 @@ def multilabel_data():
     X = rng.randn(100, 5)
     Y = np.column_stack([X[:, 0] > 0, X[:, 1] + X[:, 2] > 0, X[:, 3] < 0.5])
     return X, Y.astype(int)
+
+
+@pytest.fixture
+def validation_record(monkeypatch):
+    """What the early-stopping validation saw after each epoch.
+
+    Each entry holds the validation set and a copy of the parameters (flat,
+    coefs then intercepts) at which it was scored.
+    """
+    from sk_deepmlp import DeepMLPClassifier
+
+    record = []
+    original = DeepMLPClassifier._update_validation
+
+    def spy(self, net, X_val, Y_val, sw_val):
+        original(self, net, X_val, Y_val, sw_val)
+        record.append({"X_val": X_val, "Y_val": Y_val, "params": net.params.copy()})
+
+    monkeypatch.setattr(DeepMLPClassifier, "_update_validation", spy)
+    return record

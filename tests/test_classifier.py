@@ -145,16 +145,8 @@ def test_pipeline_and_grid_search(multiclass_data):
 
 
 # -------------------------------------------------------- early stopping
-def test_early_stopping_restores_the_best_weights(multiclass_data, monkeypatch):
+def test_early_stopping_restores_the_best_weights(multiclass_data, validation_record):
     X, y = multiclass_data
-    seen = []
-    original = DeepMLPClassifier._update_validation
-
-    def spy(self, net, X_val, Y_val, sw_val):
-        original(self, net, X_val, Y_val, sw_val)
-        seen.append((self.validation_scores_[-1], net.params.copy()))
-
-    monkeypatch.setattr(DeepMLPClassifier, "_update_validation", spy)
     clf = DeepMLPClassifier(
         hidden_layer_sizes=(10,),
         solver="sgd",
@@ -165,15 +157,15 @@ def test_early_stopping_restores_the_best_weights(multiclass_data, monkeypatch):
         random_state=0,
     )
     quiet_fit(clf, X, y)
-    scores = [s for s, _ in seen]
-    assert clf.validation_scores_ == scores
+    scores = clf.validation_scores_
+    assert len(scores) == len(validation_record) == clf.n_iter_
     assert clf.best_validation_score_ == max(scores)
     assert clf.best_loss_ is None
-    best_params = seen[int(np.argmax(scores))][1]
+    best_params = validation_record[int(np.argmax(scores))]["params"]
     final = np.concatenate([c.ravel() for c in clf.coefs_ + clf.intercepts_])
     np.testing.assert_array_equal(final, best_params)
     # the fit went on after the best epoch, so restoring mattered
-    assert not np.array_equal(final, seen[-1][1])
+    assert not np.array_equal(final, validation_record[-1]["params"])
 
 
 def test_early_stopping_split_is_stratified(monkeypatch):

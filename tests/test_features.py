@@ -14,6 +14,7 @@ from sklearn.utils.class_weight import compute_class_weight, compute_sample_weig
 
 from sk_deepmlp import DeepMLPClassifier, check_gradients
 from sk_deepmlp._classifier import _balanced_weights
+from sk_deepmlp._network import _views
 
 FAST = dict(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
 
@@ -139,25 +140,15 @@ def test_dropout_with_every_stochastic_solver_still_learns(multiclass_data, solv
     assert clf.score(X, y) > 0.8
 
 
-def test_early_stopping_scores_without_dropout(multiclass_data, monkeypatch):
+def test_early_stopping_scores_without_dropout(multiclass_data, validation_record):
     X, y = multiclass_data
-    seen = []
-    original = DeepMLPClassifier._update_validation
-
-    def spy(self, net, X_val, Y_val, sw_val):
-        original(self, net, X_val, Y_val, sw_val)
-        seen.append((X_val, Y_val, [c.copy() for c in net.coefs + net.intercepts]))
-
-    monkeypatch.setattr(DeepMLPClassifier, "_update_validation", spy)
     clf = DeepMLPClassifier(dropout=0.5, early_stopping=True, **dict(FAST, max_iter=5))
     quiet_fit(clf, X, y)
-    X_val, Y_val, params = seen[-1]
-    coefs, intercepts = params[:2], params[2:]
-    (hidden,) = _hidden_outputs(
-        type("Net", (), {"coefs_": coefs, "intercepts_": intercepts}), X_val
-    )
-    logits = hidden @ coefs[1] + intercepts[1]
-    y_val = Y_val.argmax(axis=1)
+    last = validation_record[-1]
+    # predict's path, which never drops units, at the last epoch's parameters
+    clf.coefs_, clf.intercepts_ = _views(last["params"], [8, 10, 3])
+    logits = clf.decision_function(last["X_val"])
+    y_val = last["Y_val"].argmax(axis=1)
     assert clf.validation_scores_[-1] == np.mean(logits.argmax(axis=1) == y_val)
     # the validation loss: the log loss of the same un-dropped network
     assert clf.validation_loss_curve_[-1] == pytest.approx(
