@@ -535,6 +535,7 @@ list of such str, default='relu'
             self.intercepts_.append(b.astype(dtype))
         self.loss_curve_ = []
         self._no_improvement_count = 0
+        self.__dict__.pop("_best_params", None)  # a previous fit's, other shapes
         self._reset_stopping_state()
 
     def _reset_stopping_state(self):

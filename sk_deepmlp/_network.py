@@ -155,9 +155,10 @@ class Network:
         _, dacts = self._buffers(X.shape[0])
         losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y)
         sw_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
-        W_flat = self.params[: self.n_coefs]
         loss = weighted_mean(losses, sample_weight)
-        loss += 0.5 * alpha * float(np.dot(W_flat, W_flat)) / sw_sum
+        if alpha:
+            W_flat = self.params[: self.n_coefs]
+            loss += 0.5 * alpha * float(np.dot(W_flat, W_flat)) / sw_sum
 
         # delta[last] = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
         dZ = output_delta(acts[-1], Y, sample_weight)
