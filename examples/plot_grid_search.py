@@ -4,8 +4,8 @@ Pipeline and grid search
 
 ``DeepMLPClassifier`` passes scikit-learn's estimator checks, so it fits in a
 ``Pipeline`` and ``GridSearchCV`` like any scikit-learn classifier. Here a grid
-over the architecture and the activation, including a list with one
-activation per hidden layer, which ``MLPClassifier`` does not accept.
+over the architecture and the hidden activation, ``leaky_relu`` included,
+which ``MLPClassifier`` does not offer.
 """
 
 # %%
@@ -22,13 +22,14 @@ X, y = load_breast_cancer(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 
 pipe = make_pipeline(
-    StandardScaler(), DeepMLPClassifier(solver="lbfgs", max_iter=300, random_state=0)
+    StandardScaler(),
+    DeepMLPClassifier(solver="lbfgs", alpha=1.0, max_iter=300, random_state=0),
 )
 grid = GridSearchCV(
     pipe,
     {
         "deepmlpclassifier__hidden_layer_sizes": [(8,), (32,), (32, 16)],
-        "deepmlpclassifier__alpha": [1e-4, 1.0],
+        "deepmlpclassifier__activation": ["tanh", "relu", "leaky_relu"],
     },
     cv=3,
 )
@@ -42,7 +43,7 @@ print(f"test accuracy of the best model: {grid.score(X_test, y_test):.3f}")
 results = grid.cv_results_
 labels = [
     f"{params['deepmlpclassifier__hidden_layer_sizes']}, "
-    f"alpha={params['deepmlpclassifier__alpha']}"
+    f"{params['deepmlpclassifier__activation']}"
     for params in results["params"]
 ]
 order = np.argsort(results["mean_test_score"])
