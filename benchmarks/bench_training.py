@@ -8,8 +8,10 @@ repetitions, so that a slow moment of the machine hits all three alike. Both
 estimators run every epoch (tol=0, a huge n_iter_no_change) and their final
 losses are printed: same algorithm, so they should agree within noise.
 
-Then it prints the peak memory that predict_proba allocates on a large input,
-as traced by tracemalloc (NumPy reports its allocations to it).
+Then it prints the fit times on scikit-learn's small bundled data sets, where
+per-batch overhead rather than matrix products dominates, and the peak memory
+that predict_proba allocates on a large input, as traced by tracemalloc (NumPy
+reports its allocations to it).
 
     python benchmarks/bench_training.py            # the full workload
     python benchmarks/bench_training.py --quick    # a smaller one, for a look
@@ -125,6 +127,33 @@ def bench_training(args, dtype):
     return {name: statistics.median(s) for name, s in seconds.items()}, losses
 
 
+def bench_small(args):
+    """Best-of-3 fit times on small data sets, 200 epochs, every solver."""
+    from sklearn.datasets import load_digits, load_iris
+
+    rows = []
+    for name, loader in (("iris", load_iris), ("digits", load_digits)):
+        X, y = loader(return_X_y=True)
+        for solver in ("adam", "sgd", "lbfgs"):
+            params = dict(
+                hidden_layer_sizes=(32,),
+                solver=solver,
+                max_iter=200,
+                tol=0.0,
+                n_iter_no_change=10**9,
+                random_state=0,
+            )
+            best = {}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                for _ in range(args.repeats):
+                    for cls in (MLPClassifier, DeepMLPClassifier):
+                        elapsed, _ = timed(lambda: cls(**params).fit(X, y))
+                        best[cls] = min(best.get(cls, np.inf), elapsed)
+            rows.append((name, solver, best[MLPClassifier], best[DeepMLPClassifier]))
+    return rows
+
+
 def peak_predict_memory(estimator, X):
     """Peak bytes allocated by predict_proba, and the size of its result."""
     tracemalloc.start()
@@ -177,6 +206,12 @@ def main():
             f"{mlp / deep:>9.2f}x{deep / floor:>14.2f}x"
             f"{loss['MLPClassifier']:>11.6f}{loss['DeepMLPClassifier']:>11.6f}"
         )
+    print("\nsmall data sets, hidden (32,), 200 epochs: best fit time in seconds")
+    print(
+        f"{'data':<9}{'solver':<8}{'MLPClassifier':>15}{'DeepMLP':>10}{'speed-up':>10}"
+    )
+    for name, solver, mlp, deep in bench_small(args):
+        print(f"{name:<9}{solver:<8}{mlp:>15.3f}{deep:>10.3f}{mlp / deep:>9.2f}x")
     print(f"\npredict_proba on {args.predict_samples} samples (float64)")
     print(f"{'estimator':<20}{'peak MB':>10}{'result MB':>11}{'extra MB':>10}")
     for name, peak, result in bench_predict(args):
