@@ -574,8 +574,17 @@ list of such str, default='relu'
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, random_state)
-        elif self.early_stopping and self.validation_scores_ is None:
-            self._reset_stopping_state()
+        else:
+            fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
+            if fitted != layer_units:
+                raise ValueError(
+                    f"hidden_layer_sizes={self.hidden_layer_sizes!r} does not match "
+                    f"the fitted network, whose layers have {fitted[1:-1]} units: "
+                    "warm_start and partial_fit continue that network and cannot "
+                    "change its architecture. Fit with warm_start=False to start anew."
+                )
+            if self.early_stopping and self.validation_scores_ is None:
+                self._reset_stopping_state()
 
         # coefs_ and intercepts_ become views of the network's flat parameters
         net = Network(

@@ -268,6 +268,16 @@ def test_warm_start_rejects_new_classes(multiclass_data):
         clf.fit(X[y < 2], y[y < 2])
 
 
+def test_warm_start_refuses_a_new_architecture(binary_data):
+    X, y = binary_data
+    clf = quiet_fit(DeepMLPClassifier(**dict(FAST, warm_start=True)), X, y)
+    clf.set_params(hidden_layer_sizes=(7, 3))
+    with pytest.raises(ValueError, match=r"layers have \[10\] units.*warm_start=False"):
+        clf.fit(X, y)
+    quiet_fit(clf.set_params(warm_start=False), X, y)  # starting anew is fine
+    assert [c.shape for c in clf.coefs_] == [(6, 7), (7, 3), (3, 1)]
+
+
 # ------------------------------------------------------------ partial_fit
 def test_partial_fit_needs_classes_first():
     X, y = np.random.RandomState(0).randn(10, 2), np.arange(10) % 2
