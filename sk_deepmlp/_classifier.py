@@ -28,7 +28,9 @@ from ._initializers import INITIALIZERS
 from ._losses import OUTPUT_ACTIVATIONS, OUTPUT_LOSSES, weighted_mean
 from ._network import Network, predict_logits
 from ._optimizers import STOCHASTIC_OPTIMIZERS, minimize_lbfgs
+from ._params import dropout_rates, hidden_activations, hidden_layer_sizes
 from ._progress import progress_bar
+from ._weights import class_index, class_sample_weight
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -375,84 +377,12 @@ list of such str, default='relu'
         self.progress_bar = progress_bar
 
     # ------------------------------------------------------------------ checks
-    def _hidden_layer_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = [sizes] if np.isscalar(sizes) else list(sizes)
-        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
-            raise ValueError(
-                "hidden_layer_sizes must hold positive integers (units per hidden "
-                f"layer), got {self.hidden_layer_sizes!r}."
-            )
-        return [int(s) for s in sizes]
-
-    def _hidden_activations(self, n_hidden):
-        """One activation name per hidden layer."""
-        if isinstance(self.activation, str):
-            return [self.activation] * n_hidden
-        names = list(self.activation)
-        if len(names) != n_hidden:
-            raise ValueError(
-                f"activation has {len(names)} entries but hidden_layer_sizes has "
-                f"{n_hidden} hidden layers; give one activation per hidden layer."
-            )
-        unknown = [n for n in names if n not in ACTIVATIONS]
-        if unknown:
-            raise ValueError(
-                f"Unknown activation(s) {unknown} in {self.activation!r}; "
-                f"each must be one of {sorted(ACTIVATIONS)}."
-            )
-        return names
-
-    def _dropout_rates(self, n_hidden):
-        """One dropout rate per hidden layer."""
-        if np.isscalar(self.dropout):
-            rates = [float(self.dropout)] * n_hidden
-        else:
-            rates = list(self.dropout)
-            if len(rates) != n_hidden:
-                raise ValueError(
-                    f"dropout has {len(rates)} entries but hidden_layer_sizes has "
-                    f"{n_hidden} hidden layers; give one rate per hidden layer or "
-                    "a single float."
-                )
-        if not all(isinstance(r, Real) and 0 <= r < 1 for r in rates):
-            raise ValueError(
-                f"dropout rates must be floats in [0, 1), got {self.dropout!r}; "
-                "1 would drop every unit."
-            )
-        if self.solver == "lbfgs" and any(rates):
-            raise ValueError(
-                "dropout is not supported by solver='lbfgs': its line search needs "
-                "the same loss at every evaluation, and dropout draws new masks "
-                "each time. Use solver='adam', 'sgd' or 'rmsprop', or dropout=0."
-            )
-        return [float(r) for r in rates]
-
     def _sample_weight(self, Y, sample_weight):
         """``sample_weight`` multiplied by the weight of each sample's class."""
-        if self.class_weight is None:
-            return sample_weight
         multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"
-        if self.class_weight == "balanced":
-            weights = _balanced_weights(Y, sample_weight, multilabel)
-        elif multilabel:
-            raise ValueError(
-                "class_weight as a dict is not supported for multilabel targets, "
-                "where a sample carries several labels at once. Use "
-                "class_weight='balanced' or pass sample_weight."
-            )
-        else:
-            known = set(self.classes_)
-            unknown = [c for c in self.class_weight if c not in known]
-            if unknown:
-                raise ValueError(
-                    f"class_weight names classes {unknown} that are not among the "
-                    f"classes {list(self.classes_)}."
-                )
-            per_class = np.array([self.class_weight.get(c, 1.0) for c in self.classes_])
-            weights = per_class[_class_index(Y)]
-        weights = weights.astype(Y.dtype)
-        return weights if sample_weight is None else weights * sample_weight
+        return class_sample_weight(
+            self.class_weight, self.classes_, Y, sample_weight, multilabel
+        )
 
     def _check_partial_fit(self):
         if self.solver not in STOCHASTIC_OPTIMIZERS:
@@ -551,9 +481,9 @@ list of such str, default='relu'
             self.best_validation_score_ = None
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
-        hidden = self._hidden_layer_sizes()
-        self._activations = self._hidden_activations(len(hidden))
-        dropout = self._dropout_rates(len(hidden))
+        hidden = hidden_layer_sizes(self.hidden_layer_sizes)
+        self._activations = hidden_activations(self.activation, len(hidden))
+        dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -781,7 +711,7 @@ list of such str, default='relu'
         """Hold out ``validation_fraction`` of the data, stratified when possible."""
         stratify = None
         if self._label_binarizer.y_type_ in ("binary", "multiclass"):
-            labels = _class_index(Y)
+            labels = class_index(Y)
             counts = np.bincount(labels)
             n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
             # train_test_split can only stratify when each class can go both ways
@@ -1023,41 +953,6 @@ def _take_rows(A, rows, out):
     if sparse.issparse(A):
         return A[rows]
     return np.take(A, rows, axis=0, out=out, mode="clip")
-
-
-def _class_index(Y):
-    """Index into ``classes_`` of each row of single-label binarised targets."""
-    return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(np.intp)
-
-
-def _balanced_weights(Y, sample_weight, multilabel):
-    """Per-sample weights ``total / (n_classes * class_total)`` of 'balanced'.
-
-    Class totals are sums of ``sample_weight`` (counts without it). For
-    multilabel targets each output is a two-class problem, and a sample's
-    weight is the product over outputs, as in scikit-learn's forests.
-    """
-    sw = np.ones(len(Y)) if sample_weight is None else sample_weight
-    if multilabel:
-        positives = sw @ Y
-        totals = np.stack([sw.sum() - positives, positives])  # (2, n_outputs)
-        per_output = _safe_ratio(sw.sum(), 2 * totals)
-        return np.where(Y > 0, per_output[1], per_output[0]).prod(axis=1)
-    index = _class_index(Y)
-    n_classes = max(Y.shape[1], 2)
-    totals = np.bincount(index, weights=sw, minlength=n_classes)
-    return _safe_ratio(sw.sum(), n_classes * totals)[index]
-
-
-def _safe_ratio(numerator, denominator):
-    """``numerator / denominator``, 0 where the denominator is 0: a class of
-    total weight 0 only holds samples of weight 0, whose weight stays 0."""
-    return np.divide(
-        numerator,
-        denominator,
-        out=np.zeros(np.shape(denominator)),
-        where=denominator > 0,
-    )
 
 
 def _is_multilabel(y):

@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
 from sk_deepmlp import DeepMLPClassifier, check_gradients
-from sk_deepmlp._classifier import _balanced_weights
 from sk_deepmlp._network import _views
+from sk_deepmlp._weights import _balanced_weights
 
 FAST = dict(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
 
