@@ -658,7 +658,10 @@ list of such str, default='relu'
                 self._optimizer.iteration_ends(self.t_)
 
                 if self._no_improvement_count > self.n_iter_no_change:
-                    watched = "Validation score" if self.early_stopping else "Loss"
+                    # MLPClassifier's wording, for users who parse verbose output
+                    watched = (
+                        "Validation score" if self.early_stopping else "Training loss"
+                    )
                     msg = (
                         f"{watched} did not improve more than tol={self.tol:f} for "
                         f"{self.n_iter_no_change} consecutive epochs."

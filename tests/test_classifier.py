@@ -531,3 +531,14 @@ def test_diverging_fit_raises_and_keeps_finite_weights(
         with pytest.raises(ValueError, match=f"non-finite.*Scale the inputs.*{advice}"):
             clf.fit(X * scale, y)
     assert all(np.isfinite(c).all() for c in clf.coefs_ + clf.intercepts_)
+
+
+def test_verbose_stopping_message_matches_mlpclassifier(binary_data, capsys):
+    X, y = binary_data
+    params = dict(hidden_layer_sizes=(5,), tol=10.0, n_iter_no_change=2, verbose=True)
+    DeepMLPClassifier(**params).fit(X, y)
+    ours = capsys.readouterr().out.splitlines()[-1]
+    MLPClassifier(**params).fit(X, y)
+    theirs = capsys.readouterr().out.splitlines()[-1]
+    assert ours == theirs
+    assert ours.startswith("Training loss did not improve more than tol=10.000000")
