@@ -56,7 +56,7 @@ class Network:
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
         self.coefs, self.intercepts = _views(self.params, self.layer_units)
         self.dcoefs, self.dintercepts = _views(self.grad, self.layer_units)
-        self._l2_work, _ = _views(np.empty_like(self.grad), self.layer_units)
+        self._l2_work = [np.empty_like(W) for W in self.coefs]  # scratch for l2 * W
         self._rows = 0
         self._views = {}
 
