@@ -34,17 +34,23 @@ def softmax_loss(Z, Y):
     Z -= Z.max(axis=1, keepdims=True)
     losses = -np.einsum("ij,ij->i", Y, Z)
     np.exp(Z, out=Z)
-    norm = Z.sum(axis=1)
+    norm = _row_sums(Z)
     Z /= norm[:, np.newaxis]
     losses += np.log(norm)
     return losses
+
+
+def _row_sums(Z):
+    """``Z.sum(axis=1)`` as a matrix-vector product: BLAS beats a ufunc
+    reduction over short rows."""
+    return np.matmul(Z, np.ones(Z.shape[1], Z.dtype))
 
 
 def softmax(Z):
     """Softmax of each row, in place."""
     Z -= Z.max(axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= Z.sum(axis=1, keepdims=True)
+    Z /= _row_sums(Z)[:, np.newaxis]
     return Z
 
 
@@ -62,7 +68,7 @@ OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
 def weighted_mean(losses, sample_weight):
     """Mean of per-sample losses, weighted by ``s_i / sum(s)`` when given."""
     if sample_weight is None:
-        return float(losses.mean())
+        return float(losses.sum()) / losses.shape[0]  # sum: less overhead than mean
     return float(np.dot(losses, sample_weight) / sample_weight.sum())
 
 

@@ -154,7 +154,10 @@ class Network:
         inputs, acts = self.forward(X, masks)
         _, dacts = self._buffers(X.shape[0])
         losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y)
-        sw_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+        # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
+        # compute the float32 L2 term in float64, through a slow casting loop
+        sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        alpha = float(alpha)
         loss = weighted_mean(losses, sample_weight)
         if alpha:
             W_flat = self.params[: self.n_coefs]

@@ -8,6 +8,7 @@ estimator passes a one-element list (its flat parameter vector); any list of
 arrays works.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -30,8 +31,10 @@ class BaseOptimizer:
     """Common state: the initial and the current learning rate."""
 
     def __init__(self, learning_rate_init):
-        self.learning_rate_init = learning_rate_init
-        self.learning_rate = float(learning_rate_init)
+        # Python floats: with NumPy float64 scalars, NumPy (NEP 50) would compute
+        # every step on float32 arrays in float64, through a slow casting loop
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = self.learning_rate_init
 
     def update_params(self, params, grads):
         """Apply one step to each array of ``params``, in place."""
@@ -82,7 +85,7 @@ class SGDOptimizer(BaseOptimizer):
     ):
         super().__init__(learning_rate_init)
         self.lr_schedule = lr_schedule
-        self.momentum = momentum
+        self.momentum = float(momentum)  # see BaseOptimizer
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
@@ -134,9 +137,9 @@ class AdamOptimizer(BaseOptimizer):
         self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
     ):
         super().__init__(learning_rate_init)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.beta_1 = float(beta_1)  # see BaseOptimizer
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
         self.t = 0
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
@@ -145,10 +148,10 @@ class AdamOptimizer(BaseOptimizer):
     def update_params(self, params, grads):
         # one time step per call, whatever the number of arrays
         self.t += 1
-        # a Python float: a NumPy float64 would upcast float32 steps
-        self.learning_rate = float(
+        # math.sqrt keeps it a Python float (see BaseOptimizer)
+        self.learning_rate = (
             self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
+            * math.sqrt(1 - self.beta_2**self.t)
             / (1 - self.beta_1**self.t)
         )
         super().update_params(params, grads)
@@ -160,7 +163,7 @@ class AdamOptimizer(BaseOptimizer):
         np.multiply(grad, grad, out=work)
         v += work
         # eta_t m / (sqrt(v) + eps), with m and v scaled back by their factors
-        root = np.sqrt(1 - self.beta_2)
+        root = math.sqrt(1 - self.beta_2)
         np.sqrt(v, out=work)
         work += self.epsilon / root
         np.divide(m, work, out=work)
@@ -178,8 +181,8 @@ class RMSpropOptimizer(BaseOptimizer):
 
     def __init__(self, params, learning_rate_init=0.001, rho=0.9, epsilon=1e-8):
         super().__init__(learning_rate_init)
-        self.rho = rho
-        self.epsilon = epsilon
+        self.rho = float(rho)  # see BaseOptimizer
+        self.epsilon = float(epsilon)
         self.squares = [np.zeros_like(p) for p in params]
         self._states = list(zip(self.squares, self._scratch(params)))
 

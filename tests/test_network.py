@@ -1,5 +1,7 @@
 """Gradient checks of the backward pass against centered finite differences."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -109,3 +111,26 @@ def test_dropout_masks_are_inverted_and_keep_the_expected_rate():
     assert (mask == 0).mean() == pytest.approx(0.25, abs=0.01)
     no_dropout = Network([3, 4, 2], ["relu"], "softmax", np.float64)
     assert no_dropout.draw_masks(5, np.random.RandomState(0)) == [None]
+
+
+def _traced_peak(fn):
+    tracemalloc.start()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_float32_gradient_allocates_the_same_whatever_the_type_of_alpha(weighted):
+    """A NumPy float64 alpha must not push the float32 L2 term through NumPy's
+    casting loop, which allocates buffers and runs several times slower."""
+    X, Y, out = _problem("multiclass", n_samples=200, n_features=300)
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    sw = np.linspace(0.5, 2, len(X), dtype=np.float32) if weighted else None
+    net = Network([300, 200, 3], ["relu"], out, np.float32)
+    net.coefs[0][...] = 0.01
+    net.loss_grad(X, Y, sw, 1e-3)  # allocates the batch buffers
+    python_float = _traced_peak(lambda: net.loss_grad(X, Y, sw, 1e-3))
+    numpy_float = _traced_peak(lambda: net.loss_grad(X, Y, sw, np.float64(1e-3)))
+    assert numpy_float < python_float + 1024  # a casting buffer is 32 KB or more

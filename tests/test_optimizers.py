@@ -1,5 +1,7 @@
 """Optimiser updates against their closed forms."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
@@ -132,3 +134,28 @@ def test_rmsprop():
     s2 = rho * s1 + (1 - rho) * G2**2
     expected = theta0 - lr * G1 / (np.sqrt(s1) + eps) - lr * G2 / (np.sqrt(s2) + eps)
     np.testing.assert_allclose(_two_steps(opt, theta0), expected)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: AdamOptimizer(p, np.float64(1e-3), np.float64(0.9), np.float64(0.99)),
+        lambda p: SGDOptimizer(p, np.float64(0.1), momentum=np.float64(0.9)),
+        lambda p: RMSpropOptimizer(p, np.float64(1e-3), rho=np.float64(0.9)),
+    ],
+    ids=["adam", "sgd", "rmsprop"],
+)
+def test_float32_steps_allocate_nothing_with_numpy_scalar_hyperparameters(make):
+    """NumPy float64 hyperparameters (from np.logspace, say) must not make
+    float32 steps run in float64: NumPy's casting loop would allocate buffers
+    and run several times slower."""
+    params = [np.ones(100_000, np.float32)]
+    grads = [np.full(100_000, 0.5, np.float32)]
+    optimizer = make(params)
+    optimizer.update_params(params, grads)  # the first step may set up state
+    tracemalloc.start()
+    optimizer.update_params(params, grads)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 4096  # a casting buffer alone is 64 KB
+    assert params[0].dtype == np.float32
