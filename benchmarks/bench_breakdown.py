@@ -1,0 +1,158 @@
+"""Where one training batch's time goes, piece by piece, beside the GEMM floor.
+
+Times each piece of one Adam training batch of bench_training.py's workload
+(hidden (256, 128, 64), relu, softmax, batch_size=200) on its own, with the
+package's own functions: the matrix products (the GEMM floor), the bias adds,
+the activations and their derivatives, ``db``, the loss and its delta, the L2
+term, the Adam step, and the Python overhead of a whole batch (measured on a
+network of the same depth with tiny layers). Then it times whole batches, so
+that the sum of the pieces can be compared with the real thing. (Each piece
+also pays its own call overhead, so with small layers, where that overhead is
+most of the time, the pieces add up to more than a whole batch.)
+
+Each figure is the best of several repetitions, in microseconds per batch.
+
+    python benchmarks/bench_breakdown.py
+"""
+
+import argparse
+import timeit
+
+import numpy as np
+
+from sk_deepmlp._activations import ACTIVATIONS, DERIVATIVES
+from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta
+from sk_deepmlp._network import Network
+from sk_deepmlp._optimizers import AdamOptimizer
+
+
+def best_us(fns, number=100, repeats=7):
+    """Best time of each function in microseconds per call, interleaved so
+    that a slow moment of the machine hits every function alike."""
+    best = dict.fromkeys(fns, np.inf)
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            best[name] = min(best[name], timeit.timeit(fn, number=number) / number)
+    return {name: t * 1e6 for name, t in best.items()}
+
+
+def network(units, dtype, seed=0):
+    net = Network(units, ["relu"] * (len(units) - 2), "softmax", dtype)
+    rng = np.random.RandomState(seed)
+    for W in net.coefs:
+        W[...] = rng.uniform(-0.1, 0.1, W.shape)
+    return net
+
+
+def pieces(units, batch, dtype, alpha):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((batch, units[0])).astype(dtype)
+    Y = np.eye(units[-1], dtype=dtype)[rng.randint(0, units[-1], batch)]
+    net = network(units, dtype)
+    acts = [np.empty((batch, n), dtype) for n in units[1:]]
+    dacts = [np.empty((batch, n), dtype) for n in units[1:-1]]
+    l2_work = [np.empty_like(W) for W in net.coefs]
+    inputs = [X, *acts[:-1]]
+    last = len(net.coefs) - 1
+    logits = rng.standard_normal((batch, units[-1])).astype(dtype)
+    l2 = alpha / batch
+
+    def gemms():
+        for W, A_prev, A in zip(net.coefs, inputs, acts):
+            np.matmul(A_prev, W, out=A)
+        for layer in range(last, -1, -1):
+            np.matmul(inputs[layer].T, acts[layer], out=net.dcoefs[layer])
+            if layer:
+                np.matmul(acts[layer], net.coefs[layer].T, out=dacts[layer - 1])
+
+    def bias_adds():
+        for A, b in zip(acts, net.intercepts):
+            A += b
+
+    def relus():
+        for A in acts[:-1]:
+            ACTIVATIONS["relu"](A)
+
+    def relu_derivatives():
+        for A, dA in zip(acts[:-1], dacts):
+            DERIVATIVES["relu"](A, dA)
+
+    def db():
+        ones = np.ones(batch, dtype)
+        for A, db in zip(acts, net.dintercepts):
+            np.matmul(ones, A, out=db)
+
+    def loss_and_delta():
+        Z = acts[-1]
+        Z[...] = logits
+        OUTPUT_LOSSES["softmax"](Z, Y).sum()
+        output_delta(Z, Y, None)
+
+    def l2_term():
+        W_flat = net.params[: net.n_coefs]
+        float(np.dot(W_flat, W_flat))
+        for W, dW, work in zip(net.coefs, net.dcoefs, l2_work):
+            dW += np.multiply(W, l2, out=work)
+
+    optimizer = AdamOptimizer([net.params])
+
+    def adam():
+        optimizer.update_params([net.params], [net.grad])
+
+    tiny = network([2] * (len(units) - 1) + [units[-1]], dtype)
+    X_tiny, Y_tiny = X[:2, :2].copy(), Y[:2]
+    tiny_optimizer = AdamOptimizer([tiny.params])
+
+    def python_overhead():
+        tiny.loss_grad(X_tiny, Y_tiny, None, alpha)
+        tiny_optimizer.update_params([tiny.params], [tiny.grad])
+
+    def whole_batch():
+        net.loss_grad(X, Y, None, alpha)
+        optimizer.update_params([net.params], [net.grad])
+
+    return {
+        "matrix products (the GEMM floor)": gemms,
+        "bias adds": bias_adds,
+        "relu": relus,
+        "relu derivative": relu_derivatives,
+        "db (column sums)": db,
+        "softmax loss and delta": loss_and_delta,
+        "L2 penalty and gradient": l2_term,
+        "Adam step": adam,
+        "Python and NumPy call overhead": python_overhead,
+    }, whole_batch
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-features", type=int, default=100)
+    parser.add_argument("--n-classes", type=int, default=10)
+    parser.add_argument("--hidden", default="256,128,64")
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--alpha", type=float, default=1e-4)
+    args = parser.parse_args()
+    units = [args.n_features, *map(int, args.hidden.split(",")), args.n_classes]
+    print(f"layer units {units}, batch {args.batch_size}: microseconds per batch")
+    print(f"{'piece':<34}{'float64':>10}{'float32':>10}")
+    rows = {}
+    for dtype in (np.float64, np.float32):
+        parts, whole = pieces(units, args.batch_size, dtype, args.alpha)
+        times = best_us({**parts, "whole batch (loss_grad + Adam)": whole})
+        times["sum of the pieces"] = sum(times[name] for name in parts)
+        for name in [*parts, "sum of the pieces", "whole batch (loss_grad + Adam)"]:
+            rows.setdefault(name, []).append(times[name])
+    for name, (t64, t32) in rows.items():
+        if name == "sum of the pieces":
+            print("-" * 54)
+        print(f"{name:<34}{t64:>10.0f}{t32:>10.0f}")
+    floor = rows["matrix products (the GEMM floor)"]
+    whole = rows["whole batch (loss_grad + Adam)"]
+    print(
+        f"{'whole batch / GEMM floor':<34}"
+        f"{whole[0] / floor[0]:>9.2f}x{whole[1] / floor[1]:>9.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()
