@@ -9,11 +9,15 @@ arrays works.
 """
 
 import math
+import os
 import warnings
+from contextlib import nullcontext
 
 import numpy as np
+import scipy
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
 
 
 def axpy(a, x, y, work):
@@ -213,14 +217,15 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
     when L-BFGS stopped before converging (``max_iter`` or ``max_fun``
     reached, or a failed line search).
     """
-    result = scipy.optimize.minimize(
-        fun,
-        x0,
-        method="L-BFGS-B",
-        jac=True,
-        callback=callback,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
-    )
+    with scipy_own_blas_on_one_thread():
+        result = scipy.optimize.minimize(
+            fun,
+            x0,
+            method="L-BFGS-B",
+            jac=True,
+            callback=callback,
+            options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        )
     if result.status != 0:
         message = result.message
         if isinstance(message, bytes):
@@ -232,3 +237,26 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
             ConvergenceWarning,
         )
     return result
+
+
+def scipy_own_blas_on_one_thread():
+    """A context in which the BLAS library bundled with SciPy runs on one thread.
+
+    SciPy's wheels ship their own OpenBLAS, separate from NumPy's. L-BFGS-B
+    calls it between two gradient evaluations, and its idle workers then keep
+    spinning on the cores that NumPy's matrix products need: lbfgs fits ran
+    about 9x slower (digits, hidden (32,), 200 iterations: 2.1 s against
+    0.24 s). Where SciPy and NumPy share one BLAS (conda, Linux distributions)
+    there is no second pool and nothing is limited.
+    """
+    scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
+    own = (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)  # scipy/, scipy.libs/
+    controller = ThreadpoolController()
+    paths = [
+        lib.filepath
+        for lib in controller.lib_controllers
+        if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(own)
+    ]
+    if not paths:
+        return nullcontext()
+    return controller.select(filepath=paths).limit(limits=1)

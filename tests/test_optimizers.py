@@ -1,10 +1,13 @@
 """Optimiser updates against their closed forms."""
 
+import os
 import tracemalloc
 
 import numpy as np
 import pytest
+import scipy
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info
 
 from sk_deepmlp import DeepMLPClassifier
 from sk_deepmlp._optimizers import (
@@ -94,6 +97,42 @@ def test_lbfgs_minimises_a_quadratic_and_warns_when_cut_short():
     np.testing.assert_allclose(result.x, target, rtol=1e-6)
     with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
         minimize_lbfgs(fun, np.zeros(3), max_iter=1, max_fun=1000, tol=1e-10)
+
+
+def _blas_threads():
+    return {
+        lib["filepath"]: lib["num_threads"]
+        for lib in threadpool_info()
+        if lib["user_api"] == "blas"
+    }
+
+
+def test_lbfgs_runs_scipys_own_blas_on_one_thread_and_leaves_numpys_alone():
+    """SciPy's bundled OpenBLAS, idle between L-BFGS-B's calls, must not spin on
+    the cores that NumPy's BLAS needs for the gradient."""
+    scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
+    before = _blas_threads()
+    scipy_own = [
+        path
+        for path in before
+        if os.path.realpath(path).startswith(
+            (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)
+        )
+    ]
+    if not scipy_own:
+        pytest.skip("SciPy shares NumPy's BLAS here: there is no second pool")
+    seen = []
+
+    def fun(x):
+        seen.append(_blas_threads())
+        return float(x @ x), 2 * x
+
+    minimize_lbfgs(fun, np.ones(3), max_iter=5, max_fun=20, tol=1e-10)
+    assert seen
+    for threads in seen:
+        for path, n in before.items():
+            assert threads[path] == (1 if path in scipy_own else n), path
+    assert _blas_threads() == before  # restored afterwards
 
 
 def test_one_sgd_step_on_a_tiny_network_by_hand():
