@@ -19,6 +19,7 @@ import argparse
 import timeit
 
 import numpy as np
+from bench_training import gemm_floor  # this directory is on sys.path when run
 
 from sk_deepmlp._activations import ACTIVATIONS, DERIVATIVES
 from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta
@@ -49,21 +50,13 @@ def pieces(units, batch, dtype, alpha):
     X = rng.standard_normal((batch, units[0])).astype(dtype)
     Y = np.eye(units[-1], dtype=dtype)[rng.randint(0, units[-1], batch)]
     net = network(units, dtype)
-    acts = [np.empty((batch, n), dtype) for n in units[1:]]
-    dacts = [np.empty((batch, n), dtype) for n in units[1:-1]]
+    # finite values: NaN or inf from np.empty would time the slow paths
+    acts = [rng.standard_normal((batch, n)).astype(dtype) for n in units[1:]]
+    dacts = [rng.standard_normal((batch, n)).astype(dtype) for n in units[1:-1]]
+    net.grad[...] = rng.standard_normal(net.n_params)
     l2_work = [np.empty_like(W) for W in net.coefs]
-    inputs = [X, *acts[:-1]]
-    last = len(net.coefs) - 1
     logits = rng.standard_normal((batch, units[-1])).astype(dtype)
     l2 = alpha / batch
-
-    def gemms():
-        for W, A_prev, A in zip(net.coefs, inputs, acts):
-            np.matmul(A_prev, W, out=A)
-        for layer in range(last, -1, -1):
-            np.matmul(inputs[layer].T, acts[layer], out=net.dcoefs[layer])
-            if layer:
-                np.matmul(acts[layer], net.coefs[layer].T, out=dacts[layer - 1])
 
     def bias_adds():
         for A, b in zip(acts, net.intercepts):
@@ -112,7 +105,8 @@ def pieces(units, batch, dtype, alpha):
         optimizer.update_params([net.params], [net.grad])
 
     return {
-        "matrix products (the GEMM floor)": gemms,
+        # bench_training's floor, on one batch
+        "matrix products (the GEMM floor)": gemm_floor(X, units, batch),
         "bias adds": bias_adds,
         "relu": relus,
         "relu derivative": relu_derivatives,

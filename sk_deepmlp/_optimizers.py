@@ -14,7 +14,6 @@ import warnings
 from contextlib import nullcontext
 
 import numpy as np
-import scipy
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
