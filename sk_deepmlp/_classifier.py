@@ -711,11 +711,16 @@ list of such str, default='relu'
         return min(self.batch_size, n_samples)
 
     def _validation_split(self, X, Y, sample_weight, random_state):
-        """Hold out ``validation_fraction`` of the data, stratified when possible."""
+        """Hold out ``validation_fraction`` of the data, as MLPClassifier does.
+
+        Stratified for single-output (binary) targets only, as in MLPClassifier,
+        so that both draw the same validation set; unlike it, the split is not
+        stratified (rather than failing) when a class has a single sample.
+        """
         stratify = None
-        if self._label_binarizer.y_type_ in ("binary", "multiclass"):
-            labels = class_index(Y)
-            counts = np.bincount(labels)
+        if Y.shape[1] == 1:
+            labels = Y[:, 0]
+            counts = np.bincount(labels.astype(np.intp), minlength=2)
             n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
             # train_test_split can only stratify when each class can go both ways
             if counts[counts > 0].min() >= 2 and n_val >= len(counts[counts > 0]):

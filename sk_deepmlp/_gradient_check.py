@@ -92,6 +92,13 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     sample_weight = estimator._sample_weight(Y, sample_weight)
     units = [X.shape[1], *(c.shape[1] for c in estimator.coefs_)]
-    net = Network(units, estimator._activations, estimator.out_activation_, np.float64)
+    # the exact loss: finite differences of a clipped one are 0 where it saturates
+    net = Network(
+        units,
+        estimator._activations,
+        estimator.out_activation_,
+        np.float64,
+        exact_loss=True,
+    )
     net.load(estimator.coefs_, estimator.intercepts_)
     return network_gradient_error(net, X, Y, sample_weight, estimator.alpha, eps)

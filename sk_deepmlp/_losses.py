@@ -4,32 +4,63 @@ Binary and multilabel targets use independent sigmoids with the binary log loss;
 multiclass targets use a softmax with the cross-entropy. Both pairs are
 canonical, so the delta at the output is simply ``dZ = (A - Y) / m``.
 
-The loss is computed from the logits ``Z`` (log-sum-exp, softplus), not from
-clipped probabilities: it never takes ``log(0)`` and it stays the exact function
-whose gradient the backward pass computes, which the L-BFGS line search and the
-gradient checks rely on.
+The loss is computed from the logits ``Z`` (log-sum-exp, softplus), so it never
+takes ``log(0)``. By default each sample's loss is then clipped as MLPClassifier
+clips its probabilities at machine epsilon (``p`` in ``[eps, 1 - eps]``): the
+reported loss, the stopping rule and L-BFGS's objective are then MLPClassifier's,
+and both estimators stop at the same epoch, also on unscaled data where many
+samples saturate. ``clip=False`` gives the exact loss, the function whose
+gradient the backward pass computes, which the gradient checks rely on (the
+gradient is the same either way: MLPClassifier does not clip it either).
 """
+
+import math
 
 import numpy as np
 from scipy.special import expit
 
 
-def logistic_loss(Z, Y):
+def _clip_like_probabilities(losses, dtype):
+    """Clip ``-log p`` terms as if ``p`` had been clipped to ``[eps, 1 - eps]``.
+
+    ``-log(clip(p, eps, 1 - eps)) = clip(-log p, -log(1 - eps), -log(eps))``,
+    which is MLPClassifier's loss without forming the clipped probabilities.
+    ``eps`` is that of the model's dtype, as in MLPClassifier (float32 losses
+    are capped at about 15.9 per term, float64 ones at about 36.0).
+    """
+    eps = float(np.finfo(dtype).eps)
+    return np.clip(losses, -math.log1p(-eps), -math.log(eps), out=losses)
+
+
+def logistic_loss(Z, Y, clip=True):
     """Turn logits into sigmoid probabilities in place; return per-sample losses.
 
-    Per output, ``-[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z``.
+    Per output, ``-[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z``, the
+    exact form. With ``clip``, MLPClassifier's: from the rounded probability,
+    clipped to ``[eps, 1 - eps]``. The two differ by more than round-off where
+    ``a`` rounds to within a few ``eps`` of 1 (``1 - a`` then loses its
+    digits), which is common on unscaled data; the stopping rule must see
+    MLPClassifier's values there to stop at the same epoch.
     """
-    losses = np.logaddexp(0, Z)
-    losses -= Y * Z
+    if not clip:
+        losses = np.logaddexp(0, Z)
+        losses -= Y * Z
+        expit(Z, out=Z)
+        return losses.sum(axis=1)
     expit(Z, out=Z)
-    return losses.sum(axis=1)
+    eps = float(np.finfo(Z.dtype).eps)
+    P = np.clip(Z, eps, 1 - eps)
+    # y is 0 or 1: each term is -log a or -log(1 - a)
+    losses = np.where(Y > 0, P, 1 - P)
+    return -np.log(losses, out=losses).sum(axis=1)
 
 
-def softmax_loss(Z, Y):
+def softmax_loss(Z, Y, clip=True):
     """Turn logits into softmax probabilities in place; return per-sample losses.
 
     ``-sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k``, with the row
-    maximum subtracted first so that ``exp`` cannot overflow.
+    maximum subtracted first so that ``exp`` cannot overflow. With one-hot
+    ``y`` this is the single term ``-log a_true``, which ``clip`` caps.
     """
     Z -= Z.max(axis=1, keepdims=True)
     losses = -np.einsum("ij,ij->i", Y, Z)
@@ -37,6 +68,8 @@ def softmax_loss(Z, Y):
     norm = _row_sums(Z)
     Z /= norm[:, np.newaxis]
     losses += np.log(norm)
+    if clip:
+        _clip_like_probabilities(losses, Z.dtype)
     return losses
 
 

@@ -42,13 +42,26 @@ class Network:
         The dtype of parameters, gradients and buffers.
     dropout : list of float, default=None
         Dropout rate of each hidden layer; None means no dropout.
+    exact_loss : bool, default=False
+        Report the exact log loss instead of MLPClassifier's, whose
+        probabilities are clipped at machine epsilon (see ``_losses``). The
+        gradient is the same either way.
     """
 
-    def __init__(self, layer_units, activations, out_activation, dtype, dropout=None):
+    def __init__(
+        self,
+        layer_units,
+        activations,
+        out_activation,
+        dtype,
+        dropout=None,
+        exact_loss=False,
+    ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
         self.dropout = list(dropout) if dropout else [0.0] * len(self.activations)
         self.out_activation = out_activation
+        self.clip_loss = not exact_loss
         self.dtype = np.dtype(dtype)
         self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
         self.n_params = self.n_coefs + sum(self.layer_units[1:])
@@ -153,7 +166,7 @@ class Network:
         """
         inputs, acts = self.forward(X, masks)
         _, dacts = self._buffers(X.shape[0])
-        losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y)
+        losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y, self.clip_loss)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
         # compute the float32 L2 term in float64, through a slow casting loop
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())

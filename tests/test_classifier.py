@@ -168,9 +168,19 @@ def test_early_stopping_restores_the_best_weights(multiclass_data, validation_re
     assert not np.array_equal(final, validation_record[-1]["params"])
 
 
-def test_early_stopping_split_is_stratified(monkeypatch):
+@pytest.mark.parametrize(
+    "labels, expected",
+    [
+        # binary: stratified, as MLPClassifier does
+        ([0] * 180 + [1] * 20, [18, 2]),
+        # multiclass: not stratified, as MLPClassifier (same validation set);
+        # stratified, the rare classes would get exactly [18, 1, 1]
+        ([0] * 180 + [1] * 10 + [2] * 10, [17, 2, 1]),
+    ],
+)
+def test_early_stopping_split_stratifies_as_mlpclassifier(monkeypatch, labels, expected):
     X = np.random.RandomState(0).randn(200, 3)
-    y = np.array([0] * 180 + [1] * 10 + [2] * 10)
+    y = np.array(labels)
     captured = {}
     original = DeepMLPClassifier._validation_split
 
@@ -188,7 +198,12 @@ def test_early_stopping_split_is_stratified(monkeypatch):
         random_state=0,
     )
     quiet_fit(clf, X, y)
-    np.testing.assert_array_equal(captured["Y_val"].sum(axis=0), [18, 1, 1])
+    Y_val = captured["Y_val"]
+    counts = Y_val.sum(axis=0) if Y_val.shape[1] > 1 else [
+        (Y_val == 0).sum(),
+        (Y_val == 1).sum(),
+    ]
+    np.testing.assert_array_equal(counts, expected)
 
 
 def test_early_stopping_attributes_off(binary_data):

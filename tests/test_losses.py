@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from scipy.special import expit
+from sklearn.neural_network import _base as sk_losses  # the reference
 
 from sk_deepmlp._gradient_check import numerical_gradient
 from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta, weighted_mean
@@ -40,11 +41,33 @@ def test_logistic_loss_equals_binary_log_loss(logits_and_targets):
 
 
 @pytest.mark.parametrize("out", ["logistic", "softmax"])
-def test_loss_is_finite_for_extreme_logits(out):
+def test_exact_loss_is_finite_for_extreme_logits(out):
     Z = np.array([[800.0, -800.0, 0.0]])
     Y = np.array([[0.0, 1.0, 0.0]])
-    losses = OUTPUT_LOSSES[out](Z, Y)
+    losses = OUTPUT_LOSSES[out](Z, Y, clip=False)
     assert np.isfinite(losses).all() and losses[0] > 799
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("out", ["logistic", "softmax"])
+def test_default_loss_is_mlpclassifiers_clipped_log_loss(out, dtype):
+    """Saturated logits included: MLPClassifier's values, not the exact ones."""
+    rng = np.random.RandomState(0)
+    Z = (rng.randn(50, 3) * np.array([1.0, 30.0, 300.0])).astype(dtype)
+    if out == "softmax":
+        Y = np.eye(3, dtype=dtype)[rng.randint(0, 3, 50)]
+        P = Z.astype(np.float64)
+        P = np.exp(P - P.max(axis=1, keepdims=True))
+        P = (P / P.sum(axis=1, keepdims=True)).astype(dtype)
+        reference = sk_losses.log_loss(Y, P)
+    else:
+        Y = rng.randint(0, 2, (50, 3)).astype(dtype)
+        reference = sk_losses.binary_log_loss(Y, expit(Z))
+    ours = weighted_mean(OUTPUT_LOSSES[out](Z.copy(), Y), None)
+    exact = weighted_mean(OUTPUT_LOSSES[out](Z.copy(), Y, clip=False), None)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    assert ours == pytest.approx(reference, rel=rtol)
+    assert exact > ours * 2  # the clipping matters on these logits
 
 
 @pytest.mark.parametrize("out", ["logistic", "softmax"])

@@ -29,7 +29,7 @@ def _problem(target, n_samples=12, n_features=4, seed=0):
 
 def _network(X, Y, hidden, activations, out, seed=0):
     units = [X.shape[1], *hidden, Y.shape[1]]
-    net = Network(units, activations, out, np.float64)
+    net = Network(units, activations, out, np.float64, exact_loss=True)
     rng = np.random.RandomState(seed)
     for W, b, n_in, n_out in zip(net.coefs, net.intercepts, units, units[1:]):
         W[...], b[...] = INITIALIZERS["glorot_uniform"](n_in, n_out, "tanh", rng)
