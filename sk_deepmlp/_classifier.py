@@ -30,7 +30,7 @@ from ._network import Network, predict_logits
 from ._optimizers import STOCHASTIC_OPTIMIZERS, minimize_lbfgs
 from ._params import dropout_rates, hidden_activations, hidden_layer_sizes
 from ._progress import progress_bar
-from ._weights import class_index, class_sample_weight
+from ._weights import class_sample_weight
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20

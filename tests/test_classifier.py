@@ -178,7 +178,9 @@ def test_early_stopping_restores_the_best_weights(multiclass_data, validation_re
         ([0] * 180 + [1] * 10 + [2] * 10, [17, 2, 1]),
     ],
 )
-def test_early_stopping_split_stratifies_as_mlpclassifier(monkeypatch, labels, expected):
+def test_early_stopping_split_stratifies_as_mlpclassifier(
+    monkeypatch, labels, expected
+):
     X = np.random.RandomState(0).randn(200, 3)
     y = np.array(labels)
     captured = {}
@@ -199,10 +201,14 @@ def test_early_stopping_split_stratifies_as_mlpclassifier(monkeypatch, labels, e
     )
     quiet_fit(clf, X, y)
     Y_val = captured["Y_val"]
-    counts = Y_val.sum(axis=0) if Y_val.shape[1] > 1 else [
-        (Y_val == 0).sum(),
-        (Y_val == 1).sum(),
-    ]
+    counts = (
+        Y_val.sum(axis=0)
+        if Y_val.shape[1] > 1
+        else [
+            (Y_val == 0).sum(),
+            (Y_val == 1).sum(),
+        ]
+    )
     np.testing.assert_array_equal(counts, expected)
 
 
