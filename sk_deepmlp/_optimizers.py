@@ -6,12 +6,19 @@ hooks the training loop calls: ``iteration_ends(time_step)`` after each epoch
 and ``trigger_stopping(msg, verbose)`` when the loss stops improving. The
 estimator passes a one-element list (its flat parameter vector); any list of
 arrays works.
+
+``copy()`` gives an independent optimiser with the same state: the estimator
+trains a ``partial_fit`` or warm start on a copy, so that a call that fails
+leaves the previous state untouched, and a model loaded read-only (joblib's
+``mmap_mode="r"``) continues in writeable memory.
 """
 
+import copy
 import math
 import os
+import threading
 import warnings
-from contextlib import nullcontext
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.optimize
@@ -31,7 +38,14 @@ def axpy(a, x, y, work):
 
 
 class BaseOptimizer:
-    """Common state: the initial and the current learning rate."""
+    """Common state: the initial and the current learning rate.
+
+    Subclasses name their per-parameter state arrays in ``_state_names`` (one
+    list of arrays, shaped like the parameters, per name) and call ``_bind``
+    once those lists exist.
+    """
+
+    _state_names = ()
 
     def __init__(self, learning_rate_init):
         # Python floats: with NumPy float64 scalars, NumPy (NEP 50) would compute
@@ -39,15 +53,35 @@ class BaseOptimizer:
         self.learning_rate_init = float(learning_rate_init)
         self.learning_rate = self.learning_rate_init
 
+    def _bind(self):
+        """Zip each parameter's state arrays with a work array of its own, so
+        that steps allocate nothing."""
+        lists = [getattr(self, name) for name in self._state_names]
+        scratch = [np.empty_like(a) for a in lists[0]]
+        self._states = list(zip(*lists, scratch))
+
     def update_params(self, params, grads):
         """Apply one step to each array of ``params``, in place."""
         for param, grad, state in zip(params, grads, self._states):
             self._step(param, grad, *state)
 
-    @staticmethod
-    def _scratch(params):
-        """One work array per parameter, so that steps allocate nothing."""
-        return [np.empty_like(p) for p in params]
+    def copy(self):
+        """An independent optimiser with the same state, in writeable memory."""
+        new = copy.copy(self)
+        for name in self._state_names:
+            setattr(new, name, [np.array(a, copy=True) for a in getattr(self, name)])
+        new._bind()
+        return new
+
+    def __getstate__(self):
+        # the work arrays are scratch: pickles need not carry them
+        state = self.__dict__.copy()
+        state.pop("_states", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._bind()
 
     def iteration_ends(self, time_step):
         """Called at the end of each epoch with the number of samples seen."""
@@ -77,6 +111,8 @@ class SGDOptimizer(BaseOptimizer):
     power_t : float
     """
 
+    _state_names = ("velocities",)
+
     def __init__(
         self,
         params,
@@ -92,7 +128,7 @@ class SGDOptimizer(BaseOptimizer):
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocities = [np.zeros_like(p) for p in params]
-        self._states = list(zip(self.velocities, self._scratch(params)))
+        self._bind()
 
     def _step(self, param, grad, velocity, work):
         lr, mu = self.learning_rate, self.momentum
@@ -136,6 +172,8 @@ class AdamOptimizer(BaseOptimizer):
     ``vs = b2 vs + g^2``, and the constants move into the scalar factors.
     """
 
+    _state_names = ("ms", "vs")
+
     def __init__(
         self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
     ):
@@ -146,7 +184,7 @@ class AdamOptimizer(BaseOptimizer):
         self.t = 0
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
-        self._states = list(zip(self.ms, self.vs, self._scratch(params)))
+        self._bind()
 
     def update_params(self, params, grads):
         # one time step per call, whatever the number of arrays
@@ -182,12 +220,14 @@ class RMSpropOptimizer(BaseOptimizer):
     momentum and no bias correction.
     """
 
+    _state_names = ("squares",)
+
     def __init__(self, params, learning_rate_init=0.001, rho=0.9, epsilon=1e-8):
         super().__init__(learning_rate_init)
         self.rho = float(rho)  # see BaseOptimizer
         self.epsilon = float(epsilon)
         self.squares = [np.zeros_like(p) for p in params]
-        self._states = list(zip(self.squares, self._scratch(params)))
+        self._bind()
 
     def _step(self, param, grad, square, work):
         square *= self.rho
@@ -238,6 +278,16 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
     return result
 
 
+# One limit for the whole process: fits running in threads (GridSearchCV with
+# the threading backend, say) share SciPy's BLAS pool. The first to enter sets
+# the limit and the last to leave restores the original, so that a fit ending
+# while another runs cannot leave the pool limited, or unlimited, for good.
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit = None
+
+
+@contextmanager
 def scipy_own_blas_on_one_thread():
     """A context in which the BLAS library bundled with SciPy runs on one thread.
 
@@ -246,8 +296,26 @@ def scipy_own_blas_on_one_thread():
     spinning on the cores that NumPy's matrix products need: lbfgs fits ran
     about 9x slower (digits, hidden (32,), 200 iterations: 2.1 s against
     0.24 s). Where SciPy and NumPy share one BLAS (conda, Linux distributions)
-    there is no second pool and nothing is limited.
+    there is no second pool and nothing is limited. Safe to enter from several
+    threads at once: the limit is reference-counted.
     """
+    global _blas_users, _blas_limit
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limit = _limit_scipy_own_blas()
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limit is not None:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
+
+
+def _limit_scipy_own_blas():
+    """Limit SciPy's own BLAS to one thread; None when it has none of its own."""
     scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
     own = (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)  # scipy/, scipy.libs/
     controller = ThreadpoolController()
@@ -257,5 +325,5 @@ def scipy_own_blas_on_one_thread():
         if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(own)
     ]
     if not paths:
-        return nullcontext()
+        return None
     return controller.select(filepath=paths).limit(limits=1)

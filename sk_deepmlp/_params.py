@@ -5,6 +5,7 @@ functions check what depends on several parameters at once (a list of
 activations as long as ``hidden_layer_sizes``, say) and say what to change.
 """
 
+import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,17 +24,33 @@ def hidden_layer_sizes(value):
     return [int(s) for s in sizes]
 
 
+def _sequence(name, value, what):
+    """``value`` as a list, for a parameter that takes one value or one per layer.
+
+    Only a list, a tuple or a 1-d array is a per-layer value: a dict or a set
+    would silently give its keys, a string its characters.
+    """
+    if isinstance(value, (list, tuple)) or (
+        isinstance(value, np.ndarray) and value.ndim == 1
+    ):
+        return list(value)
+    raise ValueError(
+        f"{name} must be {what}, or a list of them with one per hidden layer; "
+        f"got {value!r} of type {type(value).__name__}."
+    )
+
+
 def hidden_activations(value, n_hidden):
     """One activation name per hidden layer, from a name or a list of names."""
     if isinstance(value, str):
         return [value] * n_hidden
-    names = list(value)
+    names = _sequence("activation", value, f"one of {sorted(ACTIVATIONS)}")
     if len(names) != n_hidden:
         raise ValueError(
             f"activation has {len(names)} entries but hidden_layer_sizes has "
             f"{n_hidden} hidden layers; give one activation per hidden layer."
         )
-    unknown = [n for n in names if n not in ACTIVATIONS]
+    unknown = [n for n in names if not isinstance(n, str) or n not in ACTIVATIONS]
     if unknown:
         raise ValueError(
             f"Unknown activation(s) {unknown} in {value!r}; "
@@ -44,17 +61,19 @@ def hidden_activations(value, n_hidden):
 
 def dropout_rates(value, n_hidden, solver):
     """One dropout rate per hidden layer, from a float or a list of floats."""
-    if np.isscalar(value):
-        rates = [float(value)] * n_hidden
+    if np.ndim(value) == 0 and not isinstance(value, (dict, set, str)):
+        rates = [value.item() if isinstance(value, np.ndarray) else value] * n_hidden
     else:
-        rates = list(value)
+        rates = _sequence("dropout", value, "a float in [0, 1)")
         if len(rates) != n_hidden:
             raise ValueError(
                 f"dropout has {len(rates)} entries but hidden_layer_sizes has "
                 f"{n_hidden} hidden layers; give one rate per hidden layer or "
                 "a single float."
             )
-    if not all(isinstance(r, Real) and 0 <= r < 1 for r in rates):
+    if not all(
+        isinstance(r, Real) and not isinstance(r, bool) and 0 <= r < 1 for r in rates
+    ):
         raise ValueError(
             f"dropout rates must be floats in [0, 1), got {value!r}; "
             "1 would drop every unit."
@@ -66,3 +85,39 @@ def dropout_rates(value, n_hidden, solver):
             "each time. Use solver='adam', 'sgd' or 'rmsprop', or dropout=0."
         )
     return [float(r) for r in rates]
+
+
+# Parameter-sized vectors a fit holds at once besides the weights themselves:
+# gradient, last-epoch copy and best-epoch copy, plus the optimiser's state and
+# scratch (L-BFGS: float64 copies, and 10 pairs of history vectors in SciPy).
+_VECTORS_PER_SOLVER = {"sgd": 5, "rmsprop": 5, "adam": 6, "lbfgs": 26}
+
+
+def _physical_memory():
+    """Bytes of physical memory, or None where the OS does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_network_size(layer_units, dtype, solver):
+    """Refuse, before allocating anything, a network that cannot fit in memory.
+
+    ``(10**6, 10**6)`` hidden units would need 10**12 weights: NumPy would
+    otherwise fail deep inside the initialisation with a MemoryError that
+    names no parameter.
+    """
+    n_params = sum(i * o + o for i, o in zip(layer_units[:-1], layer_units[1:]))
+    itemsize = 8 if solver == "lbfgs" else np.dtype(dtype).itemsize
+    needed = n_params * itemsize * _VECTORS_PER_SOLVER[solver]
+    available = _physical_memory()
+    if available is not None and needed > available:
+        raise ValueError(
+            f"hidden_layer_sizes gives a network of layers {list(layer_units)} "
+            f"with {n_params:,} parameters; training it with solver={solver!r} "
+            f"needs about {needed / 2**30:,.1f} GiB ({needed:,} bytes), more than "
+            f"this machine's {available / 2**30:,.1f} GiB of memory. Use fewer "
+            "or smaller hidden layers."
+        )
+    return n_params

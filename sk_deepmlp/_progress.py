@@ -1,5 +1,12 @@
 """An optional tqdm progress bar for long fits."""
 
+import warnings
+from contextlib import contextmanager
+
+#: How to install the optional dependency, from a clone of the repository or
+#: from an index; the package name alone is not enough for a local checkout.
+INSTALL_HINT = 'pip install ".[progress]" in a clone of sk-deepmlp, or pip install tqdm'
+
 
 class _NoBar:
     """Stands in for a progress bar when none is wanted."""
@@ -14,15 +21,49 @@ class _NoBar:
         pass
 
 
-def progress_bar(enabled, total, unit):
+def require_tqdm(enabled):
+    """Raise an ImportError that says how to install tqdm when it is needed.
+
+    Called before a fit touches any state, so that a missing tqdm cannot leave
+    a half-initialised model behind.
+    """
+    if not enabled:
+        return
+    try:
+        import tqdm.auto  # noqa: F401
+    except ImportError as error:
+        raise ImportError(
+            f"progress_bar=True needs tqdm, an optional dependency: {INSTALL_HINT}."
+        ) from error
+
+
+def progress_bar(enabled, total, unit, desc="DeepMLP"):
     """A tqdm bar of ``total`` steps, or a silent stand-in when not ``enabled``."""
     if not enabled:
         return _NoBar()
-    try:
-        from tqdm.auto import tqdm
-    except ImportError as error:
-        raise ImportError(
-            "progress_bar=True needs tqdm, an optional dependency: "
-            "pip install 'sk-deepmlp[progress]' (or pip install tqdm)."
-        ) from error
-    return tqdm(total=total, unit=unit, desc="DeepMLPClassifier")
+    require_tqdm(enabled)
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit=unit, desc=desc)
+
+
+@contextmanager
+def deferred_warnings(enabled):
+    """Hold back the warnings raised inside, and show them on leaving.
+
+    A warning printed while a bar redraws itself on the same terminal line
+    comes out torn in two; held back, it is shown once the bar has closed.
+    The filters still apply when a warning is raised (an "error" filter still
+    raises at once); the held-back ones go through them again when re-issued,
+    so that pytest.warns and catch_warnings see them as usual.
+    """
+    if not enabled:
+        yield
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            yield
+        finally:
+            held = list(caught)
+    for w in held:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -32,14 +32,14 @@ def validation_record(monkeypatch):
     Each entry holds the validation set and a copy of the parameters (flat,
     coefs then intercepts) at which it was scored.
     """
-    from sk_deepmlp import DeepMLPClassifier
+    from sk_deepmlp import _training
 
     record = []
-    original = DeepMLPClassifier._update_validation
+    original = _training._update_validation
 
-    def spy(self, net, X_val, Y_val, sw_val):
-        original(self, net, X_val, Y_val, sw_val)
+    def spy(est, net, X_val, Y_val, sw_val):
+        original(est, net, X_val, Y_val, sw_val)
         record.append({"X_val": X_val, "Y_val": Y_val, "params": net.params.copy()})
 
-    monkeypatch.setattr(DeepMLPClassifier, "_update_validation", spy)
+    monkeypatch.setattr(_training, "_update_validation", spy)
     return record

@@ -424,12 +424,12 @@ def test_inputs_are_not_mutated(multiclass_data):
 
 
 def test_prediction_in_chunks_equals_one_pass(multiclass_data, monkeypatch):
-    from sk_deepmlp import _classifier
+    from sk_deepmlp import _base
 
     X, y = multiclass_data
     clf = quiet_fit(DeepMLPClassifier(**FAST), X, y)
     one_pass = clf.predict_proba(X)
-    monkeypatch.setattr(_classifier, "_PREDICT_CHUNK_BYTES", 10 * 13 * 8)
+    monkeypatch.setattr(_base, "_PREDICT_CHUNK_BYTES", 10 * 13 * 8)
     np.testing.assert_array_equal(clf.predict_proba(X), one_pass)
 
 
@@ -465,10 +465,20 @@ def test_one_dimensional_and_empty_input():
         DeepMLPClassifier().fit(np.zeros((0, 3)), np.zeros(0))
 
 
-def test_single_class():
-    X = np.random.RandomState(0).randn(10, 3)
-    with pytest.raises(ValueError, match="at least 2 classes.*only one class: \\[1\\]"):
-        DeepMLPClassifier().fit(X, np.ones(10, dtype=int))
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_single_class_as_mlpclassifier(solver):
+    """One class: fitted, predicts it, and predict_proba as MLPClassifier's."""
+    rng = np.random.RandomState(0)
+    X, X_test = rng.randn(10, 3), rng.randn(7, 3)
+    y = np.full(10, "only")
+    ours = quiet_fit(DeepMLPClassifier(solver=solver, random_state=0), X, y)
+    theirs = quiet_fit(MLPClassifier(solver=solver, random_state=0), X, y)
+    np.testing.assert_array_equal(ours.classes_, ["only"])
+    np.testing.assert_array_equal(ours.predict(X_test), np.full(7, "only"))
+    np.testing.assert_array_equal(ours.predict(X_test), theirs.predict(X_test))
+    proba = ours.predict_proba(X_test)
+    assert proba.shape == theirs.predict_proba(X_test).shape == (7, 2)
+    np.testing.assert_allclose(proba, theirs.predict_proba(X_test), atol=1e-9)
 
 
 def test_continuous_target():
@@ -536,22 +546,27 @@ def test_negative_or_zero_sample_weight(binary_data):
         ("lbfgs", 0.001, 1e300, "StandardScaler"),
     ],
 )
-def test_diverging_fit_raises_and_keeps_finite_weights(
+def test_diverging_fit_raises_and_changes_nothing(
     binary_data, solver, learning_rate_init, scale, advice
 ):
     X, y = binary_data
-    clf = DeepMLPClassifier(
-        hidden_layer_sizes=(5,),
-        solver=solver,
-        learning_rate_init=learning_rate_init,
-        max_iter=5,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        with pytest.raises(ValueError, match=f"non-finite.*Scale the inputs.*{advice}"):
-            clf.fit(X * scale, y)
-    assert all(np.isfinite(c).all() for c in clf.coefs_ + clf.intercepts_)
+    params = dict(hidden_layer_sizes=(5,), solver=solver, max_iter=5, random_state=0)
+    fresh = DeepMLPClassifier(**params, learning_rate_init=learning_rate_init)
+    fitted = quiet_fit(DeepMLPClassifier(**params, warm_start=True), X, y)
+    before = [a.copy() for a in fitted.coefs_ + fitted.intercepts_]
+    fitted.set_params(learning_rate_init=learning_rate_init)
+    for clf in (fresh, fitted):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            with pytest.raises(
+                ValueError, match=f"non-finite.*Scale the inputs.*{advice}"
+            ):
+                clf.fit(X * scale, y)
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
+    for a, b in zip(fitted.coefs_ + fitted.intercepts_, before):
+        np.testing.assert_array_equal(a, b)
+    assert np.isfinite(fitted.predict_proba(X)).all()
 
 
 def test_verbose_stopping_message_matches_mlpclassifier(binary_data, capsys):

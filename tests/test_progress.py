@@ -1,5 +1,6 @@
 import sys
 
+import numpy as np
 import pytest
 
 from sk_deepmlp import DeepMLPClassifier
@@ -48,8 +49,17 @@ def test_partial_fit_shows_no_bar(binary_data, capsys):
     assert "epoch" not in capsys.readouterr().err
 
 
-def test_clear_import_error_without_tqdm(binary_data, monkeypatch):
-    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+def test_clear_import_error_without_tqdm_leaves_the_model_intact(
+    binary_data, monkeypatch
+):
     X, y = binary_data
-    with pytest.raises(ImportError, match=r"pip install 'sk-deepmlp\[progress\]'"):
-        DeepMLPClassifier(max_iter=2, progress_bar=True).fit(X, y)
+    clf = DeepMLPClassifier(hidden_layer_sizes=(5,), max_iter=300, random_state=0)
+    clf.fit(X, y)
+    before = clf.predict_proba(X)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
+    # a command that works from a clone of the repository, not a package name
+    with pytest.raises(ImportError, match=r'pip install "\.\[progress\]"'):
+        clf.set_params(progress_bar=True, warm_start=False).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    with pytest.raises(ImportError, match="tqdm"):
+        DeepMLPClassifier(progress_bar=True).fit(X, y)

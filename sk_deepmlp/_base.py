@@ -1,0 +1,354 @@
+"""The shared estimator base: parameters, the fit transaction, prediction.
+
+``BaseDeepMLP`` holds what does not depend on the task: the parameters common
+to every estimator here, the order in which a fit checks, initialises and
+trains, the rules for continuing a fit (``warm_start``, ``partial_fit``), and
+prediction in bounded memory. A subclass supplies the targets:
+
+- ``_validate_input(X, y, incremental, reset, classes)`` returns ``X`` and the
+  2-D targets ``Y`` in ``X``'s dtype, and sets what it learns from ``y``;
+- ``_output_activation()`` names the output layer's activation;
+- ``_sample_weight(Y, sample_weight)`` folds in any per-target weighting;
+- ``_stratify_labels(Y)`` gives the labels of a stratified validation split,
+  or None;
+- ``_validation_score(logits, Y_val, sw_val)`` is the early-stopping score
+  (higher is better); it must not change ``logits``.
+
+A fit is a transaction: if it raises (bad input or parameters, a missing
+optional dependency, divergence, an interrupt before the first epoch ended),
+the estimator is put back exactly as it was before the call.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS
+from ._initializers import INITIALIZERS
+from ._network import Network, predict_logits
+from ._optimizers import STOCHASTIC_OPTIMIZERS
+from ._params import (
+    check_network_size,
+    dropout_rates,
+    hidden_activations,
+    hidden_layer_sizes,
+)
+from ._progress import require_tqdm
+from ._state import restore, snapshot
+from ._training import fit_lbfgs, fit_stochastic
+
+# predict* work on chunks of about this many bytes of activations
+_PREDICT_CHUNK_BYTES = 8 * 2**20
+
+
+class BaseDeepMLP(BaseEstimator):
+    """Base of the multilayer perceptrons; not for direct use."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS)), list, tuple],
+        "solver": [StrOptions({"lbfgs", *STOCHASTIC_OPTIMIZERS})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "progress_bar": ["boolean"],
+    }
+
+    # ------------------------------------------------------------ the fit
+    def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        saved = snapshot(self)
+        try:
+            self._fit_or_raise(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            restore(self, saved)  # a failed fit changes nothing
+            raise
+        return self
+
+    def _fit_or_raise(self, X, y, sample_weight, incremental, classes):
+        # 1. what needs no data: parameters and optional dependencies
+        hidden = hidden_layer_sizes(self.hidden_layer_sizes)
+        activations = hidden_activations(self.activation, len(hidden))
+        dropout = dropout_rates(self.dropout, len(hidden), self.solver)
+        require_tqdm(self.progress_bar and not incremental)
+        if self.early_stopping and incremental:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: it sees one "
+                "batch of data at a time and has no validation set. Set "
+                "early_stopping=False, or use fit."
+            )
+        # 2. the data
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y = self._validate_input(X, y, incremental, first_pass, classes)
+        sample_weight = self._checked_sample_weight(X, Y, sample_weight)
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        check_network_size(layer_units, X.dtype, self.solver)
+        if not first_pass:
+            self._check_same_architecture(layer_units)
+
+        # 3. the state: from here on only an exception undoes it
+        if not incremental or not hasattr(self, "_random_state"):
+            # fit starts from the seed: the same seed gives the same model
+            self._random_state = check_random_state(self.random_state)
+        else:
+            # partial_fit continues the stream (re-seeding would repeat the
+            # same shuffles and dropout masks every call), on a copy that a
+            # failed call leaves behind
+            self._random_state = _copy_random_state(self._random_state)
+        self._activations = activations
+        if first_pass:
+            self._initialize(layer_units, X.dtype, self._random_state)
+        else:
+            self._continue_stopping_state()
+        # coefs_ and intercepts_ become views of the network's flat parameters
+        net = Network(layer_units, activations, self.out_activation_, X.dtype, dropout)
+        net.load(self.coefs_, self.intercepts_)
+        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+
+        # 4. the training
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if self.solver == "lbfgs":
+                fit_lbfgs(self, net, X, Y, sample_weight)
+            else:
+                self._optimizer = self._optimizer_for(net, incremental)
+                fit_stochastic(
+                    self, net, X, Y, sample_weight, self._random_state, incremental
+                )
+
+    def _checked_sample_weight(self, X, Y, sample_weight):
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight must not be all zero: at least one sample "
+                    "needs a positive weight."
+                )
+        sample_weight = self._sample_weight(Y, sample_weight)
+        if sample_weight is not None and not sample_weight.sum() > 0:
+            raise ValueError(
+                "class_weight and sample_weight together give every sample a "
+                "weight of 0: nothing is left to train on."
+            )
+        return sample_weight
+
+    def _check_same_architecture(self, layer_units):
+        fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
+        if fitted[1:-1] != layer_units[1:-1]:
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} does not match "
+                f"the fitted network, whose layers have {fitted[1:-1]} units: "
+                "warm_start and partial_fit continue that network and cannot "
+                "change its architecture. Fit with warm_start=False to start anew."
+            )
+        if fitted != layer_units:
+            raise ValueError(
+                f"The fitted network has {fitted[0]} inputs and {fitted[-1]} "
+                f"outputs; this data gives {layer_units[0]} and {layer_units[-1]}."
+            )
+
+    def _initialize(self, layer_units, dtype, random_state):
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = layer_units[-1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._output_activation()
+        # the output layer is initialised as if it had the last hidden activation
+        init_acts = self._activations + self._activations[-1:]
+        if not init_acts:
+            init_acts = [self.activation if isinstance(self.activation, str) else ""]
+        init = INITIALIZERS[self.weight_init]
+        self.coefs_, self.intercepts_ = [], []
+        for layer, act in enumerate(init_acts):
+            W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
+            self.coefs_.append(W.astype(dtype))
+            self.intercepts_.append(b.astype(dtype))
+        self.loss_curve_ = []
+        for stale in ("_best_params", "_optimizer"):  # a previous fit's
+            self.__dict__.pop(stale, None)
+        self._reset_stopping_state()
+
+    def _early_stopping_on(self):
+        return self.early_stopping and self.solver != "lbfgs"
+
+    def _reset_stopping_state(self):
+        self._no_improvement_count = 0
+        self.__dict__.pop("_best_params", None)
+        if self._early_stopping_on():
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+
+    def _continue_stopping_state(self):
+        """Keep the stopping record of the last fit, as MLPClassifier does,
+        unless it watched something else (``early_stopping`` or ``solver``
+        changed since): the record then starts anew, as a fresh fit's would,
+        instead of failing on the other mode's ``None``."""
+        if self._early_stopping_on() != (self.validation_scores_ is not None):
+            self._reset_stopping_state()
+
+    def _optimizer_for(self, net, incremental):
+        """The stochastic optimiser: ``partial_fit`` continues the previous one
+        (on a copy, in writeable memory) unless its solver or settings
+        changed; ``fit``, warm-started or not, starts a fresh one, as
+        MLPClassifier does."""
+        settings = self._optimizer_settings()
+        previous = self.__dict__.get("_optimizer")
+        if (
+            incremental
+            and previous is not None
+            and getattr(self, "_optimizer_key", None) == settings
+        ):
+            return previous.copy()
+        self._optimizer_key = settings
+        args = settings[1:]
+        return STOCHASTIC_OPTIMIZERS[self.solver]([net.params], *args)
+
+    def _optimizer_settings(self):
+        arguments = {
+            "sgd": (
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            ),
+            "adam": (self.beta_1, self.beta_2, self.epsilon),
+            "rmsprop": (self.beta_2, self.epsilon),
+        }
+        return (self.solver, self.learning_rate_init, *arguments[self.solver])
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the number of "
+                f"training samples ({n_samples}); using {n_samples}."
+            )
+        return min(self.batch_size, n_samples)
+
+    def _validation_split(self, X, Y, sample_weight, random_state):
+        """Hold out ``validation_fraction`` of the data, as MLPClassifier does."""
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        n_train = X.shape[0] - n_val
+        if n_val < 2 or n_train < 1:
+            raise ValueError(
+                "The validation set is too small: "
+                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
+                f"samples leaves {n_train} for training and {n_val} for "
+                "validation; early_stopping needs at least 1 and 2. Change "
+                "validation_fraction, or use more samples."
+            )
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        split = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=random_state,
+            stratify=self._stratify_labels(Y, n_val),
+        )
+        if sample_weight is None:
+            split += [None, None]
+        X, X_val, Y, Y_val, sw, sw_val = split
+        for part, weights in (("training", sw), ("validation", sw_val)):
+            if weights is not None and not weights.sum() > 0:
+                raise ValueError(
+                    f"Every sample of the {part} part of the early-stopping "
+                    "split has a weight of 0 (after class_weight): it can "
+                    "neither train nor score. Give more samples a positive "
+                    "weight, change validation_fraction or random_state, or "
+                    "set early_stopping=False."
+                )
+        return X, X_val, Y, Y_val, sw, sw_val
+
+    def _check_partial_fit(self):
+        if self.solver not in STOCHASTIC_OPTIMIZERS:
+            raise AttributeError(
+                f"partial_fit is only available for the stochastic solvers "
+                f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={self.solver!r} is not."
+            )
+        return True
+
+    # ------------------------------------------------------------ prediction
+    def _logits(self, X, coefs=None, intercepts=None):
+        """Output-layer pre-activations of already validated X, in chunks."""
+        coefs = self.coefs_ if coefs is None else coefs
+        intercepts = self.intercepts_ if intercepts is None else intercepts
+        row_bytes = np.dtype(X.dtype).itemsize * sum(c.shape[1] for c in coefs)
+        chunk_rows = max(1, _PREDICT_CHUNK_BYTES // row_bytes)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return predict_logits(X, coefs, intercepts, self._activations, chunk_rows)
+
+    def _validated_logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        if sparse.issparse(X):
+            X = X.tocsr()
+        logits = self._logits(X)
+        if not np.isfinite(logits).all():
+            rows = np.flatnonzero(~np.isfinite(logits).all(axis=1))
+            raise ValueError(
+                f"The network's output overflowed for {len(rows)} sample(s) "
+                f"(rows {rows[:5].tolist()}...): X holds values too large for "
+                f"this model (largest magnitude {abs(X).max():.3g}). Scale X as "
+                "the training data was scaled."
+            )
+        return logits
+
+
+def _copy_random_state(random_state):
+    copy = np.random.RandomState()
+    copy.set_state(random_state.get_state())
+    return copy

@@ -1,0 +1,271 @@
+"""The training loops: stochastic epochs with early stopping, and L-BFGS.
+
+Both set the estimator's training record (``n_iter_``, ``loss_``,
+``loss_curve_``, ...) as they go, and both keep it consistent when they stop
+early:
+
+- divergence (a non-finite loss, or weights so large that their squares
+  overflow) raises a ``ValueError``; the estimator's ``_fit`` then puts back
+  the state it had before the call;
+- Ctrl-C (``KeyboardInterrupt``) after at least one finished epoch (L-BFGS
+  iteration) keeps the record and the weights of the last finished one (the
+  best one with early stopping) and warns, as MLPClassifier does; before any
+  finished epoch there is nothing to keep, and the interrupt propagates after
+  the previous state is put back.
+"""
+
+import math
+import warnings
+
+import numpy as np
+from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import gen_batches
+
+from ._losses import OUTPUT_LOSSES, weighted_mean
+from ._optimizers import minimize_lbfgs
+from ._progress import deferred_warnings, progress_bar
+from ._state import restore, snapshot
+
+
+def weight_limit(dtype):
+    """Magnitude beyond which weights count as diverged.
+
+    ``1e-4 * sqrt(max)``, about 1e150 in float64 and 2e15 in float32: the L2
+    term squares the weights, and long before it overflows the model is
+    useless.
+    """
+    return 1e-4 * math.sqrt(float(np.finfo(dtype).max))
+
+
+def check_finite(net, loss, solver):
+    """Raise a ``ValueError`` if training diverged.
+
+    Diverged means a non-finite loss or weights, or weights beyond
+    ``weight_limit``: finite but absurd values are divergence too.
+    """
+    limit = weight_limit(net.dtype)
+    if np.isfinite(loss) and np.abs(net.params).max(initial=0) <= limit:
+        return  # a NaN fails the comparison, so this also catches NaN weights
+    advice = "" if solver == "lbfgs" else ", or lower learning_rate_init"
+    # MLPClassifier's sentence first, for code that matches on it
+    raise ValueError(
+        "Solver produced non-finite parameter weights. The input data may "
+        "contain large values and need to be preprocessed. Training diverged: "
+        "the loss or the weights became inf or NaN, or absurdly large (beyond "
+        f"{limit:.1e}). Scale the inputs (e.g. with StandardScaler){advice}. "
+        "The estimator was left as it was before this call."
+    )
+
+
+def _interrupted(estimator, net, saved, params):
+    """Return to the end of the last finished epoch after a Ctrl-C."""
+    restore(estimator, saved)
+    net.params[...] = params
+    # the optimiser's moments are mid-epoch: the next partial_fit starts anew
+    estimator.__dict__.pop("_optimizer", None)
+    warnings.warn(
+        f"Training interrupted by user after {estimator.n_iter_} finished "
+        "iterations; the estimator keeps the weights of "
+        + ("the best one." if estimator.validation_scores_ else "the last one.")
+    )
+
+
+def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incremental):
+    """Epochs of mini-batch steps, with the optimiser in ``estimator._optimizer``."""
+    est = estimator
+    params, grads = [net.params], [net.grad]
+    if est.early_stopping:
+        X, X_val, Y, Y_val, sample_weight, sw_val = est._validation_split(
+            X, Y, sample_weight, random_state
+        )
+    n_samples = X.shape[0]
+    batch_size = est._batch_size(n_samples)
+    order = np.arange(n_samples)
+    X_epoch, Y_epoch, sw_epoch = X, Y, sample_weight
+    if est.shuffle:  # buffers for the shuffled copies, reused every epoch
+        X_epoch, Y_epoch = _row_buffer(X), _row_buffer(Y)
+        sw_epoch = None if sample_weight is None else _row_buffer(sample_weight)
+    dropping = any(net.dropout)
+    show_bar = est.progress_bar and not incremental
+
+    est.n_iter_ = 0
+    saved, last_params = snapshot(est), net.params.copy()
+    bar = progress_bar(show_bar, est.max_iter, "epoch", type(est).__name__)
+    with deferred_warnings(show_bar):
+        try:
+            for _ in range(est.max_iter):
+                if est.shuffle:
+                    # one contiguous shuffled copy per epoch, so that every
+                    # batch below is a cheap slice
+                    random_state.shuffle(order)
+                    X_epoch = _take_rows(X, order, X_epoch)
+                    _take_rows(Y, order, Y_epoch)
+                    if sample_weight is not None:
+                        _take_rows(sample_weight, order, sw_epoch)
+                accumulated_loss = 0.0
+                for batch in gen_batches(n_samples, batch_size):
+                    sw_batch = None if sample_weight is None else sw_epoch[batch]
+                    if sw_batch is not None and not sw_batch.sum() > 0:
+                        continue  # a batch of zero weight teaches nothing
+                    masks = None
+                    if dropping:
+                        masks = net.draw_masks(batch.stop - batch.start, random_state)
+                    batch_loss = net.loss_grad(
+                        X_epoch[batch], Y_epoch[batch], sw_batch, est.alpha, masks
+                    )
+                    accumulated_loss += batch_loss * (batch.stop - batch.start)
+                    est._optimizer.update_params(params, grads)
+
+                loss = accumulated_loss / n_samples
+                check_finite(net, loss, est.solver)
+                est.n_iter_ += 1
+                est.loss_ = loss
+                est.t_ += n_samples
+                est.loss_curve_.append(loss)
+                if est.verbose:
+                    print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+                if est.early_stopping:
+                    _update_validation(est, net, X_val, Y_val, sw_val)
+                    bar.set_postfix(
+                        loss=loss, val_score=est.validation_scores_[-1], refresh=False
+                    )
+                else:
+                    _update_training_loss(est)
+                    bar.set_postfix(loss=loss, refresh=False)
+                bar.update()
+                est._optimizer.iteration_ends(est.t_)
+                stop = _stop(est) or incremental
+                saved = snapshot(est)  # where a Ctrl-C in the next epoch returns
+                last_params[...] = net.params
+                if stop:
+                    break
+                if est.n_iter_ == est.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            if not saved["n_iter_"]:
+                raise  # nothing finished: _fit puts back the previous state
+            _interrupted(est, net, saved, last_params)
+        finally:
+            bar.close()
+    if est.early_stopping:
+        net.params[...] = est._best_params
+
+
+def _stop(est):
+    """Apply the ``n_iter_no_change`` rule; True when training should stop."""
+    if est._no_improvement_count <= est.n_iter_no_change:
+        return False
+    # MLPClassifier's wording, for users who parse verbose output
+    watched = "Validation score" if est.early_stopping else "Training loss"
+    msg = (
+        f"{watched} did not improve more than tol={est.tol:f} for "
+        f"{est.n_iter_no_change} consecutive epochs."
+    )
+    if est._optimizer.trigger_stopping(msg, est.verbose):
+        return True
+    est._no_improvement_count = 0
+    return False
+
+
+def _update_validation(est, net, X_val, Y_val, sw_val):
+    """Score the held-out set; keep the best epoch's weights."""
+    logits = est._logits(X_val, net.coefs, net.intercepts)
+    if not np.isfinite(logits).all():
+        score = loss = np.nan
+    else:
+        score = est._validation_score(logits, Y_val, sw_val)  # reads only
+        losses = OUTPUT_LOSSES[est.out_activation_](logits, Y_val)
+        loss = weighted_mean(losses, sw_val)
+    est.validation_scores_.append(score)
+    est.validation_loss_curve_.append(loss)
+    if est.verbose:
+        print(f"Validation score: {score:f}")
+    if score < est.best_validation_score_ + est.tol:
+        est._no_improvement_count += 1
+    else:
+        est._no_improvement_count = 0
+    if score > est.best_validation_score_ or "_best_params" not in vars(est):
+        est.best_validation_score_ = score
+        est._best_params = net.params.copy()
+
+
+def _update_training_loss(est):
+    if est.loss_curve_[-1] > est.best_loss_ - est.tol:
+        est._no_improvement_count += 1
+    else:
+        est._no_improvement_count = 0
+    est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
+
+
+def fit_lbfgs(estimator, net, X, Y, sample_weight):
+    """Full-batch L-BFGS-B on the flat parameter vector."""
+    est = estimator
+
+    def loss_grad(x):
+        net.params[...] = x
+        loss = net.loss_grad(X, Y, sample_weight, est.alpha)
+        # scipy keeps the returned gradient: hand it a copy, not our buffer
+        return loss, net.grad.astype(np.float64)
+
+    def callback(intermediate_result):
+        nonlocal saved
+        loss = float(intermediate_result.fun)
+        est.loss_curve_.append(loss)
+        est.n_iter_ = len(est.loss_curve_) - n_before
+        est.loss_ = loss
+        est.best_loss_ = min(est.best_loss_, loss)
+        last_params[...] = intermediate_result.x
+        saved = snapshot(est)
+        bar.set_postfix(loss=loss, refresh=False)
+        bar.update()
+        if est.verbose:
+            print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+
+    n_before = len(est.loss_curve_)
+    est.n_iter_ = 0
+    saved, last_params = snapshot(est), net.params.copy()
+    bar = progress_bar(est.progress_bar, est.max_iter, "iteration", type(est).__name__)
+    with deferred_warnings(est.progress_bar):
+        try:
+            result = minimize_lbfgs(
+                loss_grad,
+                net.params.astype(np.float64),
+                max_iter=est.max_iter,
+                max_fun=est.max_fun,
+                tol=est.tol,
+                callback=callback,
+            )
+            bar.set_postfix(loss=float(result.fun))  # also when no step was taken
+        except KeyboardInterrupt:
+            if not saved["n_iter_"]:
+                raise  # nothing finished: _fit puts back the previous state
+            _interrupted(est, net, saved, last_params)
+            return
+        finally:
+            bar.close()
+    net.params[...] = result.x
+    est.n_iter_ = min(result.nit, est.max_iter)
+    est.loss_ = float(result.fun)
+    est.best_loss_ = min(est.best_loss_, est.loss_)
+    check_finite(net, est.loss_, est.solver)
+
+
+def _row_buffer(A):
+    """A C-ordered buffer for the rows of dense ``A``; None for sparse ``A``."""
+    return None if sparse.issparse(A) else np.empty(A.shape, A.dtype)
+
+
+def _take_rows(A, rows, out):
+    """``A[rows]``, written into ``out`` for dense ``A``.
+
+    ``mode="clip"`` spares NumPy the buffer it uses to check bounds before
+    writing (``rows`` is a permutation, always in range).
+    """
+    if sparse.issparse(A):
+        return A[rows]
+    return np.take(A, rows, axis=0, out=out, mode="clip")
