@@ -19,6 +19,7 @@ optional dependency, divergence, an interrupt before the first epoch ended),
 the estimator is put back exactly as it was before the call.
 """
 
+import datetime
 import warnings
 from numbers import Integral, Real
 
@@ -278,12 +279,13 @@ class BaseDeepMLP(BaseEstimator):
         """Hold out ``validation_fraction`` of the data, as MLPClassifier does."""
         n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
         n_train = X.shape[0] - n_val
-        if n_val < 2 or n_train < 1:
+        if min(n_val, n_train) < 2:
+            part = "validation" if n_val < 2 else "training"
             raise ValueError(
-                "The validation set is too small: "
+                f"The {part} set is too small: "
                 f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
                 f"samples leaves {n_train} for training and {n_val} for "
-                "validation; early_stopping needs at least 1 and 2. Change "
+                "validation; early_stopping needs at least 2 in each. Change "
                 "validation_fraction, or use more samples."
             )
         arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
@@ -327,6 +329,7 @@ class BaseDeepMLP(BaseEstimator):
 
     def _validated_logits(self, X):
         check_is_fitted(self)
+        check_numeric(X)
         X = validate_data(
             self,
             X,
@@ -346,6 +349,47 @@ class BaseDeepMLP(BaseEstimator):
                 "the training data was scaled."
             )
         return logits
+
+
+def check_numeric(X):
+    """Refuse text and dates in X, at fit and at predict alike.
+
+    NumPy would turn numeric strings and dates into numbers silently (a date
+    becomes a count of days), so a model fitted on numbers would predict on
+    them without a word. Object arrays (and object columns) are searched for
+    strings and dates, one Python check per value: they are slow to convert
+    anyway.
+    """
+    if sparse.issparse(X):
+        return
+    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # a DataFrame
+        columns = [
+            (dtype, lambda i=i: X.iloc[:, i]) for i, dtype in enumerate(X.dtypes)
+        ]
+    else:
+        array = X if hasattr(X, "dtype") else np.asarray(X)
+        columns = [(array.dtype, lambda: array)]
+    bad = set()
+    for dtype, values in columns:
+        name, kind = str(dtype), getattr(dtype, "kind", "O")
+        if kind in "USMm" or name.startswith(_TEXT_OR_TIME):
+            bad.add(name)
+        elif kind == "O":  # only then are the values looked at
+            bad.update(
+                type(v).__name__
+                for v in np.ravel(np.asarray(values(), dtype=object))
+                if isinstance(v, (str, bytes, datetime.date, np.datetime64))
+            )
+    if bad:
+        raise ValueError(
+            f"X holds data of type {', '.join(sorted(bad))}; the network needs "
+            "numbers. Encode text categories (e.g. with OneHotEncoder), convert "
+            "numeric text with astype(float), and turn dates into numeric "
+            "features."
+        )
+
+
+_TEXT_OR_TIME = ("string", "str", "datetime", "timedelta")
 
 
 def _copy_random_state(random_state):

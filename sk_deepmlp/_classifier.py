@@ -13,7 +13,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import validate_data
 
-from ._base import BaseDeepMLP
+from ._base import BaseDeepMLP, check_numeric
 from ._losses import OUTPUT_ACTIVATIONS
 from ._weights import class_index, class_sample_weight
 
@@ -349,6 +349,7 @@ list of such str, default='relu'
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
         dtype = (np.float64, np.float32) if reset else self.coefs_[0].dtype
+        check_numeric(X)
         X, y = validate_data(
             self,
             X,
@@ -425,7 +426,8 @@ list of such str, default='relu'
         labels = class_index(Y)
         counts = np.bincount(labels, minlength=2)
         present = counts[counts > 0]
-        if present.min() >= 2 and n_val >= len(present):
+        n_train = len(labels) - n_val
+        if present.min() >= 2 and min(n_val, n_train) >= len(present):
             return labels
         return None
 

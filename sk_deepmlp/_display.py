@@ -151,6 +151,12 @@ class LossCurveDisplay:
         display : LossCurveDisplay
             The display, drawn.
         """
+        if hasattr(estimator, "steps") and not hasattr(estimator, "loss_curve_"):
+            raise TypeError(
+                f"{type(estimator).__name__} has no loss curve of its own: pass "
+                "its fitted network, the final step, e.g. "
+                "LossCurveDisplay.from_estimator(pipeline[-1])."
+            )
         check_is_fitted(estimator)
         if not hasattr(estimator, "loss_curve_"):
             raise ValueError(

@@ -1,8 +1,11 @@
 """Finite-difference verification of the backward pass."""
 
+import copy
+
 import numpy as np
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
+from ._base import BaseDeepMLP
 from ._network import Network
 
 
@@ -85,8 +88,14 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     >>> bool(check_gradients(clf, X[:10], y[:10]) < 1e-7)
     True
     """
+    if not isinstance(estimator, BaseDeepMLP):
+        raise TypeError(
+            "check_gradients needs a fitted sk-deepmlp estimator (it runs that "
+            f"estimator's own backward pass); got {type(estimator).__name__}."
+        )
     check_is_fitted(estimator)
-    X, Y = estimator._validate_input(X, y, incremental=True, reset=False)
+    # on a copy: validating the targets must not touch the estimator's state
+    X, Y = copy.copy(estimator)._validate_input(X, y, incremental=True, reset=False)
     X, Y = X.astype(np.float64), Y.astype(np.float64)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)

@@ -314,8 +314,8 @@ def scipy_own_blas_on_one_thread():
                 _blas_limit = None
 
 
-def _limit_scipy_own_blas():
-    """Limit SciPy's own BLAS to one thread; None when it has none of its own."""
+def scipy_own_blas():
+    """A threadpoolctl controller of the BLAS bundled with SciPy, or None."""
     scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
     own = (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)  # scipy/, scipy.libs/
     controller = ThreadpoolController()
@@ -324,6 +324,10 @@ def _limit_scipy_own_blas():
         for lib in controller.lib_controllers
         if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(own)
     ]
-    if not paths:
-        return None
-    return controller.select(filepath=paths).limit(limits=1)
+    return controller.select(filepath=paths) if paths else None
+
+
+def _limit_scipy_own_blas():
+    """Limit SciPy's own BLAS to one thread; None when it has none of its own."""
+    own = scipy_own_blas()
+    return None if own is None else own.limit(limits=1)

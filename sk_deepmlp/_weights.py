@@ -1,5 +1,7 @@
 """Class weights turned into per-sample weights."""
 
+from numbers import Real
+
 import numpy as np
 
 
@@ -34,17 +36,41 @@ def class_sample_weight(class_weight, classes, Y, sample_weight, multilabel):
             "class_weight='balanced' or pass sample_weight."
         )
     else:
-        known = set(classes)
-        unknown = [c for c in class_weight if c not in known]
-        if unknown:
-            raise ValueError(
-                f"class_weight names classes {unknown} that are not among the "
-                f"classes {list(classes)}."
-            )
-        per_class = np.array([class_weight.get(c, 1.0) for c in classes])
+        _check_class_weight_dict(class_weight, classes)
+        per_class = np.array([float(class_weight.get(c, 1.0)) for c in classes])
         weights = per_class[class_index(Y)]
     weights = weights.astype(Y.dtype)
     return weights if sample_weight is None else weights * sample_weight
+
+
+def _check_class_weight_dict(class_weight, classes):
+    """Known labels, and finite non-negative numbers that are not all zero."""
+    known = set(classes.tolist())
+    unknown = [c for c in class_weight if _plain(c) not in known]
+    if unknown:
+        raise ValueError(
+            f"class_weight names classes {[_plain(c) for c in unknown]} that are "
+            f"not among the classes {classes.tolist()}."
+        )
+    bad = {
+        _plain(c): w
+        for c, w in class_weight.items()
+        if not isinstance(w, Real) or isinstance(w, bool) or not 0 <= w < np.inf
+    }
+    if bad:
+        raise ValueError(
+            f"class_weight values must be finite non-negative numbers; got {bad}."
+        )
+    if classes.size and all(class_weight.get(c, 1.0) == 0 for c in classes):
+        raise ValueError(
+            f"class_weight gives every class a weight of 0: {class_weight}. "
+            "At least one class needs a positive weight."
+        )
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def class_index(Y):

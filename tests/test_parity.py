@@ -77,3 +77,51 @@ def test_float32_loss_clipped_at_float32_epsilon():
     assert ours.coefs_[0].dtype == np.float32
     assert ours.n_iter_ == theirs.n_iter_
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_partial_fit_positional_arguments_as_mlpclassifier(multiclass_data, solver):
+    """partial_fit(X, y, sample_weight, classes): MLPClassifier's order."""
+    X, y = multiclass_data
+    w = np.random.RandomState(1).uniform(0.2, 2.0, len(y))
+    params = dict(hidden_layer_sizes=(8,), random_state=0, solver=solver)
+    ours, theirs = DeepMLPClassifier(**params), MLPClassifier(**params)
+    for _ in range(3):
+        ours.partial_fit(X, y, w, [0, 1, 2])
+        theirs.partial_fit(X, y, w, [0, 1, 2])
+    assert_same_weights(ours, theirs)
+    # and the weights were used: unweighted calls train another model
+    unweighted = DeepMLPClassifier(**params)
+    for _ in range(3):
+        unweighted.partial_fit(X, y, None, [0, 1, 2])
+    assert not np.allclose(unweighted.coefs_[0], ours.coefs_[0])
+
+
+@pytest.mark.parametrize("classes", [None, [0, 1, 2]])
+def test_multilabel_partial_fit_as_mlpclassifier(multilabel_data, classes):
+    """With classes as MLPClassifier needs them on the first call, or without:
+    an indicator matrix names its own labels, its columns."""
+    X, Y = multilabel_data
+    params = dict(hidden_layer_sizes=(8,), random_state=0)
+    ours, theirs = DeepMLPClassifier(**params), MLPClassifier(**params)
+    ours.partial_fit(X, Y, classes=classes)
+    theirs.partial_fit(X, Y, classes=[0, 1, 2])
+    for _ in range(2):
+        ours.partial_fit(X, Y, classes=classes)
+        theirs.partial_fit(X, Y)
+    assert_same_weights(ours, theirs)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+
+
+def test_multilabel_partial_fit_refuses_classes_that_are_not_its_columns(
+    multilabel_data,
+):
+    X, Y = multilabel_data
+    clf = DeepMLPClassifier(hidden_layer_sizes=(8,), random_state=0)
+    with pytest.raises(ValueError, match=r"column indices \[0, 1, 2\]"):
+        clf.partial_fit(X, Y, classes=["a", "b", "c"])
+    assert not hasattr(clf, "classes_")  # and nothing was left half-set
+    clf.partial_fit(X, Y).partial_fit(X, Y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="multilabel"):
+        clf.partial_fit(X, Y[:, 0])
