@@ -315,6 +315,12 @@ class BaseDeepMLP(BaseEstimator):
                 f"partial_fit is only available for the stochastic solvers "
                 f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={self.solver!r} is not."
             )
+        if self.early_stopping:
+            raise _UnavailableWithEarlyStopping(
+                "partial_fit does not support early_stopping=True: it sees one "
+                "batch of data at a time and has no validation set. Set "
+                "early_stopping=False, or use fit."
+            )
         return True
 
     # ------------------------------------------------------------ prediction
@@ -390,6 +396,13 @@ def check_numeric(X):
 
 
 _TEXT_OR_TIME = ("string", "str", "datetime", "timedelta")
+
+
+class _UnavailableWithEarlyStopping(AttributeError, ValueError):
+    """partial_fit with early_stopping=True: absent, so that
+    ``hasattr(est, "partial_fit")`` is False and scikit-learn's checks and
+    dask-ml skip it, and a ValueError, which MLPClassifier raises there, for
+    code that catches that."""
 
 
 def _copy_random_state(random_state):

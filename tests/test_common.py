@@ -5,12 +5,27 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sk_deepmlp import DeepMLPClassifier
 
 FAST = {"max_iter": 100, "random_state": 0}
+EARLY_STOPPING = {
+    "early_stopping": True,
+    "validation_fraction": 0.2,
+    "n_iter_no_change": 50,
+}
 
 CONFIGURATIONS = [
     DeepMLPClassifier(**FAST),
     DeepMLPClassifier(solver="lbfgs", **FAST),
+    DeepMLPClassifier(solver="lbfgs", activation="tanh", alpha=1e-2, **FAST),
     DeepMLPClassifier(solver="sgd", **FAST),
+    DeepMLPClassifier(solver="sgd", nesterovs_momentum=False, **FAST),
+    DeepMLPClassifier(solver="sgd", learning_rate="adaptive", **FAST),
     DeepMLPClassifier(solver="rmsprop", **FAST),
+    # the checks fit 10-sample data sets: a fifth leaves 2 for validation,
+    # the fewest that early stopping (MLPClassifier's rule) accepts; their
+    # accuracy thresholds need more patience than 10 epochs on such scores
+    DeepMLPClassifier(**EARLY_STOPPING, **FAST),
+    DeepMLPClassifier(solver="sgd", **EARLY_STOPPING, **FAST),
+    DeepMLPClassifier(weight_init="he_uniform", **FAST),
+    DeepMLPClassifier(weight_init="small_random", activation="logistic", **FAST),
     DeepMLPClassifier(activation="leaky_relu", **FAST),
     DeepMLPClassifier(weight_init="he_normal", **FAST),
     DeepMLPClassifier(class_weight="balanced", **FAST),
@@ -36,10 +51,35 @@ DROPOUT_IS_RANDOM_PER_ROW = dict.fromkeys(
 )
 
 
+# The early-stopping split draws rows at random: a row of weight 2 goes to one
+# side whole, where its two copies may be split. scikit-learn declares the same
+# failure, with the same reason, for its estimators that resample rows
+# (bagging, AdaBoost, k-means).
+SPLIT_IS_RANDOM_PER_ROW = dict.fromkeys(
+    DROPOUT_IS_RANDOM_PER_ROW,
+    "sample_weight is not equivalent to removing/repeating samples: the "
+    "early-stopping split draws rows at random",
+)
+
+
+# Not one that scikit-learn declares: with class weights of 1000 : 0.0001 the
+# weighted validation accuracy saturates within a few epochs, the tol rule
+# stops the fit there (as it must: MLPClassifier's rule), and the check's 87%
+# threshold on test data needs the fit to go on. Listed in the parity table.
+WEIGHTED_SCORE_SATURATES = {
+    "check_class_weight_classifiers": "early stopping on a weighted validation "
+    "accuracy that class weights of 1000 : 0.0001 saturate within a few epochs"
+}
+
+
 def expected_failed_checks(estimator):
     dropout = estimator.dropout
     uses_dropout = any(dropout) if hasattr(dropout, "__len__") else dropout > 0
-    return DROPOUT_IS_RANDOM_PER_ROW if uses_dropout else {}
+    if uses_dropout:
+        return DROPOUT_IS_RANDOM_PER_ROW
+    if estimator.early_stopping:
+        return {**SPLIT_IS_RANDOM_PER_ROW, **WEIGHTED_SCORE_SATURATES}
+    return {}
 
 
 @parametrize_with_checks(CONFIGURATIONS, expected_failed_checks=expected_failed_checks)
