@@ -20,6 +20,8 @@ the estimator is put back exactly as it was before the call.
 """
 
 import datetime
+import functools
+import types
 import warnings
 from numbers import Integral, Real
 
@@ -232,7 +234,9 @@ class BaseDeepMLP(BaseEstimator):
         unless it watched something else (``early_stopping`` or ``solver``
         changed since): the record then starts anew, as a fresh fit's would,
         instead of failing on the other mode's ``None``."""
-        if self._early_stopping_on() != (self.validation_scores_ is not None):
+        # getattr: a model whose weights were set by hand may lack the record
+        watching = getattr(self, "validation_scores_", None) is not None
+        if self._early_stopping_on() != watching or not hasattr(self, "best_loss_"):
             self._reset_stopping_state()
 
     def _optimizer_for(self, net, incremental):
@@ -355,6 +359,26 @@ class BaseDeepMLP(BaseEstimator):
                 "the training data was scaled."
             )
         return logits
+
+
+class available_if_allowed:
+    """Decorate ``partial_fit`` so that it exists only when
+    ``estimator._check_partial_fit()`` allows it.
+
+    Like scikit-learn's ``available_if``, but the check's own exception goes
+    through unchanged: its message says why the method is missing, and with
+    ``early_stopping=True`` it is also the ValueError that MLPClassifier raises.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, estimator, owner=None):
+        if estimator is None:
+            return self.method  # the class's attribute, for docs and introspection
+        estimator._check_partial_fit()
+        return types.MethodType(self.method, estimator)
 
 
 def check_numeric(X):

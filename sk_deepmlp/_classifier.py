@@ -5,7 +5,6 @@ from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -13,7 +12,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import validate_data
 
-from ._base import BaseDeepMLP, check_numeric
+from ._base import BaseDeepMLP, available_if_allowed, check_numeric
 from ._losses import OUTPUT_ACTIVATIONS
 from ._weights import class_index, class_sample_weight
 
@@ -364,6 +363,8 @@ list of such str, default='relu'
         check_classification_targets(y)
         if incremental and not hasattr(self, "classes_"):
             self._label_binarizer = _first_partial_fit_binarizer(y, classes)
+            self.classes_ = self._label_binarizer.classes_
+            self._check_known_classes(y, incremental, None)
         elif not hasattr(self, "classes_") or not (self.warm_start or incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
         else:
@@ -472,7 +473,7 @@ list of such str, default='relu'
         """
         return self._fit(X, y, sample_weight=sample_weight, incremental=False)
 
-    @available_if(lambda est: est._check_partial_fit())
+    @available_if_allowed
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
