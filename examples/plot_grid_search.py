@@ -23,7 +23,7 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_sta
 
 pipe = make_pipeline(
     StandardScaler(),
-    DeepMLPClassifier(solver="lbfgs", alpha=1.0, max_iter=300, random_state=0),
+    DeepMLPClassifier(solver="lbfgs", alpha=1.0, max_iter=1000, random_state=0),
 )
 grid = GridSearchCV(
     pipe,

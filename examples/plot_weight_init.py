@@ -12,9 +12,12 @@ Right: the training loss.
 """
 
 # %%
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sk_deepmlp import DeepMLPClassifier
@@ -47,7 +50,10 @@ for scheme, color in [("small_random", "tab:red"), ("he_normal", "tab:blue")]:
     left.semilogy(
         range(1, depth + 1), hidden_spread(at_init, X), "o-", color=color, label=scheme
     )
-    clf = DeepMLPClassifier(max_iter=40, **params).fit(X, y)
+    with warnings.catch_warnings():
+        # 40 epochs show how training starts; converging is not the point here
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = DeepMLPClassifier(max_iter=40, **params).fit(X, y)
     right.plot(clf.loss_curve_, color=color, label=scheme)
     print(f"{scheme}: training loss after {clf.n_iter_} epochs {clf.loss_:.3f}")
 left.set_xlabel("hidden layer")

@@ -85,8 +85,8 @@ def parse_args(argv=None):
             import matplotlib
         except ImportError:
             parser.error(
-                "--plot needs matplotlib: pip install 'sk-deepmlp[plot]' "
-                "(or pip install matplotlib)"
+                '--plot needs matplotlib: pip install ".[plot]" in a clone of '
+                "sk-deepmlp, or pip install matplotlib"
             )
         matplotlib.use("Agg")
     return args

@@ -11,7 +11,8 @@ def _pyplot():
     except ImportError as error:
         raise ImportError(
             "LossCurveDisplay needs matplotlib, an optional dependency: "
-            "pip install 'sk-deepmlp[plot]' (or pip install matplotlib)."
+            'pip install ".[plot]" in a clone of sk-deepmlp, or pip install '
+            "matplotlib."
         ) from error
     return plt
 
@@ -78,14 +79,23 @@ class LossCurveDisplay:
     def plot(self, ax=None, *, name=None, **kwargs):
         """Draw the curves.
 
+        Each call draws one model in one colour: the training loss solid, the
+        validation loss dashed, the validation accuracy dotted on a second
+        y-axis. Calling ``plot`` (or ``from_estimator``) again with the same
+        ``ax`` adds the next model in the next colour of the axes' cycle, on
+        the same two y-axes, and one legend lists every curve.
+
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure is created when None.
         name : str, default=None
-            Name for the legend; defaults to ``estimator_name``.
+            Name of the model in the legend; defaults to ``estimator_name``.
         **kwargs : dict
-            Passed to every ``Axes.plot`` call (e.g. ``linewidth``).
+            Matplotlib line properties (``color``, ``linewidth``, ``marker``,
+            ...), applied to every curve of this model. ``label`` is taken as
+            the model's name. ``linestyle`` applies to the training loss; the
+            validation curves keep their dashes and dots.
 
         Returns
         -------
@@ -96,35 +106,44 @@ class LossCurveDisplay:
         plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots()
-        prefix = (
-            f"{name or self.estimator_name} " if (name or self.estimator_name) else ""
-        )
-        epochs = np.arange(1, len(self.loss_curve) + 1)
-        self.lines_ = ax.plot(
-            epochs, self.loss_curve, label=f"{prefix}training loss", **kwargs
-        )
-        if self.validation_loss_curve is not None:
-            self.lines_ += ax.plot(
-                np.arange(1, len(self.validation_loss_curve) + 1),
-                self.validation_loss_curve,
-                linestyle="--",
-                label=f"{prefix}validation loss",
+        kwargs = dict(kwargs)
+        name = kwargs.pop("label", None) or name or self.estimator_name
+        prefix = f"{name} " if name else ""
+        style = kwargs.pop("linestyle", kwargs.pop("ls", "-"))
+
+        def curve(axes, values, what, linestyle):
+            epochs = np.arange(1, len(values) + 1)
+            return axes.plot(
+                epochs,
+                values,
+                linestyle=linestyle,
+                label=f"{prefix}{what}",
                 **kwargs,
+            )
+
+        self.lines_ = curve(ax, self.loss_curve, "training loss", style)
+        # one colour per model: the training curve takes the next colour of
+        # the axes' cycle (unless one was given), and the others follow it
+        kwargs["color"] = self.lines_[0].get_color()
+        if self.validation_loss_curve is not None:
+            self.lines_ += curve(
+                ax, self.validation_loss_curve, "validation loss", "--"
             )
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss")
-        self.score_ax_ = None
+        self.score_ax_ = getattr(ax, "_loss_curve_score_ax", None)
         if self.validation_scores is not None:
-            self.score_ax_ = ax.twinx()
-            self.lines_ += self.score_ax_.plot(
-                np.arange(1, len(self.validation_scores) + 1),
-                self.validation_scores,
-                color="tab:green",
-                label=f"{prefix}validation accuracy",
-                **kwargs,
+            if self.score_ax_ is None:  # one right-hand axis for all models
+                self.score_ax_ = ax.twinx()
+                self.score_ax_.set_ylabel("validation accuracy")
+                ax._loss_curve_score_ax = self.score_ax_
+            self.lines_ += curve(
+                self.score_ax_, self.validation_scores, "validation accuracy", ":"
             )
-            self.score_ax_.set_ylabel("validation accuracy")
-        ax.legend(self.lines_, [line.get_label() for line in self.lines_])
+        every = list(ax.get_lines())
+        if self.score_ax_ is not None:
+            every += self.score_ax_.get_lines()
+        ax.legend(every, [line.get_label() for line in every])
         self.ax_, self.figure_ = ax, ax.figure
         return self
 

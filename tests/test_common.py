@@ -1,8 +1,14 @@
 """scikit-learn's estimator checks over several configurations."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sk_deepmlp import DeepMLPClassifier
+
+# The checks' data sets are tiny and random; at max_iter=100 many fits stop on
+# the iteration limit, as in scikit-learn's own common tests, which ignore
+# ConvergenceWarning the same way.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 FAST = {"max_iter": 100, "random_state": 0}
 EARLY_STOPPING = {

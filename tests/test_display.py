@@ -6,6 +6,9 @@ from sklearn.neural_network import MLPClassifier
 
 from sk_deepmlp import DeepMLPClassifier, LossCurveDisplay
 
+# the fits here are a few epochs long: they are drawn, not converged
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
 plt = pytest.importorskip("matplotlib.pyplot")
@@ -57,5 +60,51 @@ def test_works_with_mlpclassifier_and_refuses_without_curve(binary_data):
 def test_clear_import_error_without_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     display = LossCurveDisplay(loss_curve=[1.0, 0.5])
-    with pytest.raises(ImportError, match=r"pip install 'sk-deepmlp\[plot\]'"):
+    with pytest.raises(ImportError, match=r'pip install "\.\[plot\]"'):
         display.plot()
+
+
+def _fitted(X, y, seed, early_stopping=True):
+    return DeepMLPClassifier(
+        hidden_layer_sizes=(6,),
+        early_stopping=early_stopping,
+        max_iter=12,
+        random_state=seed,
+    ).fit(X, y)
+
+
+def test_two_models_on_one_axes_are_two_colours_and_one_legend(multiclass_data):
+    X, y = multiclass_data
+    fig, ax = plt.subplots()
+    first = LossCurveDisplay.from_estimator(_fitted(X, y, 0), ax=ax, name="a")
+    second = LossCurveDisplay.from_estimator(_fitted(X, y, 1), ax=ax, name="b")
+    # one right-hand axis for both, not a twin axis per model
+    assert second.score_ax_ is first.score_ax_
+    assert len(fig.axes) == 2
+    colours_a = {line.get_color() for line in first.lines_}
+    colours_b = {line.get_color() for line in second.lines_}
+    assert len(colours_a) == len(colours_b) == 1 and colours_a != colours_b
+    styles = [line.get_linestyle() for line in second.lines_]
+    assert styles == ["-", "--", ":"]  # training, validation loss, accuracy
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [
+        "a training loss",
+        "a validation loss",
+        "b training loss",
+        "b validation loss",
+        "a validation accuracy",
+        "b validation accuracy",
+    ]
+
+
+def test_plot_takes_label_and_matplotlib_line_keywords(binary_data):
+    X, y = binary_data
+    clf = _fitted(X, y, 0)
+    display = LossCurveDisplay.from_estimator(
+        clf, label="mine", color="tab:red", linestyle="-.", linewidth=2.5
+    )
+    train, val_loss, val_score = display.lines_
+    assert train.get_label() == "mine training loss"
+    assert {line.get_color() for line in display.lines_} == {"tab:red"}
+    assert train.get_linestyle() == "-." and val_loss.get_linestyle() == "--"
+    assert val_score.get_linewidth() == 2.5

@@ -1,11 +1,16 @@
 import sys
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier
 
 pytest.importorskip("tqdm")
+
+# a few epochs per fit: the bar is the point, not convergence
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 @pytest.mark.parametrize(
@@ -63,3 +68,31 @@ def test_clear_import_error_without_tqdm_leaves_the_model_intact(
     np.testing.assert_array_equal(clf.predict_proba(X), before)
     with pytest.raises(ImportError, match="tqdm"):
         DeepMLPClassifier(progress_bar=True).fit(X, y)
+
+
+def test_warnings_come_after_the_bar_has_closed(binary_data, monkeypatch):
+    from tqdm.auto import tqdm
+
+    X, y = binary_data
+    clf = DeepMLPClassifier(hidden_layer_sizes=(5,), max_iter=3, progress_bar=True)
+    shown_when_the_bar_closed = []
+    real_close = tqdm.close
+
+    def close(bar):
+        shown_when_the_bar_closed.append(len(shown))
+        real_close(bar)
+
+    monkeypatch.setattr(tqdm, "close", close)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    # nothing was shown over the bar (tqdm may close it again when collected)
+    assert shown_when_the_bar_closed[0] == 0
+    assert [w.category for w in shown] == [ConvergenceWarning]
+
+
+def test_held_back_warnings_still_reach_pytest_warns(binary_data):
+    X, y = binary_data
+    clf = DeepMLPClassifier(hidden_layer_sizes=(5,), max_iter=2, progress_bar=True)
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
+        clf.fit(X, y)
