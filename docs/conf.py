@@ -11,14 +11,32 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax copied into the built pages, so that the equations render
+    # without internet (the default loads it from a CDN)
+    "sphinx-mathjax-offline",
     "numpydoc",
     "matplotlib.sphinxext.plot_directive",
+    "sphinx_gallery.gen_gallery",
 ]
 
 autosummary_generate = True
 templates_path = ["_templates"]
 numpydoc_show_class_members = False  # autosummary lists them
 exclude_patterns = ["_build"]
+
+# the examples gallery: each script of examples/ run at build time, its code
+# shown cell by cell with the figures and the printed output
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": "/plot_",
+    "within_subsection_order": "FileNameSortKey",
+    "download_all_examples": False,
+    "remove_config_comments": True,
+    "show_memory": False,
+    # no timing pages: they load their table styling from a CDN
+    "write_computation_times": False,
+}
 html_theme = "alabaster"
 html_theme_options = {"description": "A deep MLP classifier for scikit-learn"}
 

@@ -5,11 +5,14 @@ scikit-learn's MLPClassifier, built with the same arguments and seed.
 """
 
 import argparse
+import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
+import numpy
+import sklearn
 from sklearn import datasets
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -17,7 +20,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import DeepMLPClassifier
+from . import DeepMLPClassifier, __version__
 from ._activations import ACTIVATIONS
 
 DATASETS = {
@@ -38,6 +41,14 @@ def _hidden(text):
             f"expected positive integers separated by commas, like 128,64; got {text!r}"
         )
     return sizes
+
+
+def _non_negative_int(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"expected a non-negative integer, got {text!r}"
+        )
+    return int(text)
 
 
 def _positive_int(text):
@@ -73,6 +84,19 @@ def parse_args(argv=None):
         help="optimiser (MLPClassifier has no rmsprop: it then runs with adam)",
     )
     parser.add_argument("--max-iter", type=_positive_int, default=200)
+    parser.add_argument(
+        "--random-state",
+        type=_non_negative_int,
+        default=0,
+        help="seed of the split, of both estimators' weights and shuffles "
+        "(default 0): the same seed prints the same accuracies",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"sk-deepmlp {__version__} (scikit-learn {sklearn.__version__}, "
+        f"NumPy {numpy.__version__}, Python {platform.python_version()})",
+    )
     parser.add_argument(
         "--plot",
         type=_png_path,
@@ -131,10 +155,12 @@ def main(argv=None):
     args = parse_args(argv)
     X, y = DATASETS[args.dataset](return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, stratify=y, random_state=0
+        X, y, test_size=0.25, stratify=y, random_state=args.random_state
     )
     settings = dict(
-        hidden_layer_sizes=args.hidden, max_iter=args.max_iter, random_state=0
+        hidden_layer_sizes=args.hidden,
+        max_iter=args.max_iter,
+        random_state=args.random_state,
     )
     # MLPClassifier lacks leaky_relu and rmsprop: their nearest kin stand in
     sk_activation = "relu" if args.activation == "leaky_relu" else args.activation
@@ -153,7 +179,8 @@ def main(argv=None):
     ]
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, "
-        f"hidden={args.hidden}, max_iter={args.max_iter}"
+        f"hidden={args.hidden}, max_iter={args.max_iter}, "
+        f"random_state={args.random_state}"
     )
     print(
         f"{'estimator':<20}{'activation':<12}{'solver':<9}"

@@ -24,6 +24,8 @@ def test_demo_prints_both_estimators(capsys):
         (["--solver", "newton"], "invalid choice"),
         (["--plot", "/no/such/dir/curves.png"], "no such directory"),
         (["--plot", "curves.jpg"], "ending in .png"),
+        (["--random-state", "-1"], "non-negative integer"),
+        (["--random-state", "seed"], "non-negative integer"),
     ],
 )
 def test_demo_rejects_bad_arguments_without_traceback(argv, message):
@@ -66,3 +68,30 @@ def test_demo_saves_the_loss_curves(tmp_path, capsys):
     )
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert f"saved to {path}" in capsys.readouterr().out
+
+
+def test_version_names_the_package_and_its_dependencies():
+    import sklearn
+
+    import sk_deepmlp
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sk_deepmlp", "--version"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"sk-deepmlp {sk_deepmlp.__version__} ")
+    assert f"scikit-learn {sklearn.__version__}" in result.stdout
+
+
+def test_random_state_changes_the_run_and_repeats_it(capsys):
+    argv = ["--dataset", "iris", "--hidden", "4", "--max-iter", "30"]
+    outputs = []
+    for seed in ("1", "1", "2"):
+        assert main([*argv, "--random-state", seed]) == 0
+        outputs.append(capsys.readouterr().out.splitlines())
+    accuracies = [[line.split()[-1] for line in out[2:]] for out in outputs]
+    assert accuracies[0] == accuracies[1]  # the same seed, the same run
+    assert outputs[0][0].endswith("random_state=1")
+    assert outputs[2][0].endswith("random_state=2")
