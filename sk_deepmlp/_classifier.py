@@ -101,10 +101,11 @@ list of such str, default='relu'
         Use Nesterov's momentum with 'sgd' and ``momentum > 0``.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (a stratified
-        split for binary and multiclass targets), stop when the validation
+        Hold out ``validation_fraction`` of the training data (MLPClassifier's
+        split: stratified for binary targets), stop when the validation
         accuracy has not improved by ``tol`` for ``n_iter_no_change`` epochs,
-        and keep the weights of the best epoch. Stochastic solvers only.
+        and keep the weights of the best epoch. Stochastic solvers only; with
+        it, ``partial_fit`` is not available.
 
     validation_fraction : float, default=0.1
         Share of the training data held out by ``early_stopping``.

@@ -6,6 +6,7 @@ stochastic solvers stop, where L-BFGS stops), must then follow MLPClassifier's
 clipped log loss, or the two estimators train different models.
 """
 
+import inspect
 import warnings
 
 import numpy as np
@@ -79,6 +80,10 @@ def test_float32_loss_clipped_at_float32_epsilon():
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-4)
 
 
+@pytest.mark.skipif(
+    "sample_weight" not in inspect.signature(MLPClassifier.partial_fit).parameters,
+    reason="MLPClassifier takes sample_weight in partial_fit from scikit-learn 1.7",
+)
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 def test_partial_fit_positional_arguments_as_mlpclassifier(multiclass_data, solver):
     """partial_fit(X, y, sample_weight, classes): MLPClassifier's order."""
