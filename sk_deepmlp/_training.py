@@ -58,8 +58,18 @@ def check_finite(net, loss, solver):
     )
 
 
-def _interrupted(estimator, net, saved, params):
+def _checkpoint(estimator, params):
+    """The record and the weights of a finished epoch, as one object.
+
+    One object, bound to one name in one step: a Ctrl-C between two separate
+    assignments would pair one epoch's record with another's weights.
+    """
+    return snapshot(estimator), params.copy()
+
+
+def _interrupted(estimator, net, checkpoint):
     """Return to the end of the last finished epoch after a Ctrl-C."""
+    saved, params = checkpoint
     restore(estimator, saved)
     net.params[...] = params
     # the optimiser's moments are mid-epoch: the next partial_fit starts anew
@@ -90,7 +100,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
     show_bar = est.progress_bar and not incremental
 
     est.n_iter_ = 0
-    saved, last_params = snapshot(est), net.params.copy()
+    checkpoint = _checkpoint(est, net.params)
     bar = progress_bar(show_bar, est.max_iter, "epoch", type(est).__name__)
     with deferred_warnings(show_bar):
         try:
@@ -136,8 +146,8 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                 bar.update()
                 est._optimizer.iteration_ends(est.t_)
                 stop = _stop(est) or incremental
-                saved = snapshot(est)  # where a Ctrl-C in the next epoch returns
-                last_params[...] = net.params
+                # where a Ctrl-C in the next epoch returns
+                checkpoint = _checkpoint(est, net.params)
                 if stop:
                     break
                 if est.n_iter_ == est.max_iter:
@@ -147,9 +157,9 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
-            if not saved["n_iter_"]:
+            if not checkpoint[0]["n_iter_"]:
                 raise  # nothing finished: _fit puts back the previous state
-            _interrupted(est, net, saved, last_params)
+            _interrupted(est, net, checkpoint)
         finally:
             bar.close()
     if est.early_stopping:
@@ -213,14 +223,13 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
         return loss, net.grad.astype(np.float64)
 
     def callback(intermediate_result):
-        nonlocal saved
+        nonlocal checkpoint
         loss = float(intermediate_result.fun)
         est.loss_curve_.append(loss)
         est.n_iter_ = len(est.loss_curve_) - n_before
         est.loss_ = loss
         est.best_loss_ = min(est.best_loss_, loss)
-        last_params[...] = intermediate_result.x
-        saved = snapshot(est)
+        checkpoint = _checkpoint(est, intermediate_result.x)
         bar.set_postfix(loss=loss, refresh=False)
         bar.update()
         if est.verbose:
@@ -228,7 +237,7 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
 
     n_before = len(est.loss_curve_)
     est.n_iter_ = 0
-    saved, last_params = snapshot(est), net.params.copy()
+    checkpoint = _checkpoint(est, net.params)
     bar = progress_bar(est.progress_bar, est.max_iter, "iteration", type(est).__name__)
     with deferred_warnings(est.progress_bar):
         try:
@@ -242,9 +251,9 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
             )
             bar.set_postfix(loss=float(result.fun))  # also when no step was taken
         except KeyboardInterrupt:
-            if not saved["n_iter_"]:
+            if not checkpoint[0]["n_iter_"]:
                 raise  # nothing finished: _fit puts back the previous state
-            _interrupted(est, net, saved, last_params)
+            _interrupted(est, net, checkpoint)
             return
         finally:
             bar.close()

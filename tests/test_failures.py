@@ -473,3 +473,37 @@ def test_concurrent_lbfgs_fits_leave_the_blas_pool_as_found(binary_data):
             t.join()
     assert not errors
     assert scipy_blas_threads() == original
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(solver="adam", batch_size=40),
+        dict(solver="sgd", batch_size=40, early_stopping=True),
+        dict(solver="lbfgs"),
+    ],
+    ids=["adam", "sgd-early-stopping", "lbfgs"],
+)
+def test_ctrl_c_at_any_step_leaves_a_consistent_estimator(
+    binary_data, monkeypatch, params
+):
+    """Fault injection: interrupt at each gradient evaluation in turn."""
+    X, y = binary_data
+    for n_calls in range(1, 16):
+        monkeypatch.undo()
+        interrupt_after(monkeypatch, n_calls)
+        clf = DeepMLPClassifier(hidden_layer_sizes=(4,), max_iter=4, **params)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clf.fit(X, y)
+        except KeyboardInterrupt:
+            assert not hasattr(clf, "coefs_") and not hasattr(clf, "classes_")
+            continue
+        assert clf.n_iter_ == len(clf.loss_curve_) >= 1
+        assert clf.loss_ == clf.loss_curve_[-1]
+        if clf.early_stopping:
+            assert len(clf.validation_scores_) == clf.n_iter_
+            assert clf.best_validation_score_ == max(clf.validation_scores_)
+        assert all(np.isfinite(c).all() for c in clf.coefs_ + clf.intercepts_)
+        assert np.isfinite(clf.predict_proba(X)).all()
