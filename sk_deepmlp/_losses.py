@@ -28,8 +28,18 @@ def _clip_like_probabilities(losses, dtype):
     ``eps`` is that of the model's dtype, as in MLPClassifier (float32 losses
     are capped at about 15.9 per term, float64 ones at about 36.0).
     """
-    eps = float(np.finfo(dtype).eps)
-    return np.clip(losses, -math.log1p(-eps), -math.log(eps), out=losses)
+    _, _, low, high = _EPS[losses.dtype]
+    # two ufuncs: np.clip's Python wrapper costs more than the work here
+    np.maximum(losses, low, out=losses)
+    return np.minimum(losses, high, out=losses)
+
+
+#: dtype -> (eps, 1 - eps, -log(1 - eps), -log(eps))
+_EPS = {
+    np.dtype(t): (e, 1 - e, -math.log1p(-e), -math.log(e))
+    for t in (np.float32, np.float64)
+    for e in [float(np.finfo(t).eps)]
+}
 
 
 def logistic_loss(Z, Y, clip=True):
@@ -48,8 +58,9 @@ def logistic_loss(Z, Y, clip=True):
         expit(Z, out=Z)
         return losses.sum(axis=1)
     expit(Z, out=Z)
-    eps = float(np.finfo(Z.dtype).eps)
-    P = np.clip(Z, eps, 1 - eps)
+    low, high, _, _ = _EPS[Z.dtype]
+    P = np.minimum(Z, high)
+    np.maximum(P, low, out=P)
     # y is 0 or 1: each term is -log a or -log(1 - a)
     losses = np.where(Y > 0, P, 1 - P)
     return -np.log(losses, out=losses).sum(axis=1)

@@ -25,7 +25,7 @@ from sklearn.utils import gen_batches
 from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._optimizers import minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
-from ._state import restore, snapshot
+from ._state import epoch_record, rewind
 
 
 def weight_limit(dtype):
@@ -35,7 +35,13 @@ def weight_limit(dtype):
     term squares the weights, and long before it overflows the model is
     useless.
     """
-    return 1e-4 * math.sqrt(float(np.finfo(dtype).max))
+    return _WEIGHT_LIMITS[np.dtype(dtype)]
+
+
+_WEIGHT_LIMITS = {
+    np.dtype(t): 1e-4 * math.sqrt(float(np.finfo(t).max))
+    for t in (np.float32, np.float64)
+}
 
 
 def check_finite(net, loss, solver):
@@ -45,8 +51,10 @@ def check_finite(net, loss, solver):
     ``weight_limit``: finite but absurd values are divergence too.
     """
     limit = weight_limit(net.dtype)
-    if np.isfinite(loss) and np.abs(net.params).max(initial=0) <= limit:
-        return  # a NaN fails the comparison, so this also catches NaN weights
+    params = net.params
+    # two reductions and no temporary; a NaN fails both comparisons
+    if math.isfinite(loss) and params.max() <= limit and params.min() >= -limit:
+        return
     advice = "" if solver == "lbfgs" else ", or lower learning_rate_init"
     # MLPClassifier's sentence first, for code that matches on it
     raise ValueError(
@@ -64,13 +72,18 @@ def _checkpoint(estimator, params):
     One object, bound to one name in one step: a Ctrl-C between two separate
     assignments would pair one epoch's record with another's weights.
     """
-    return snapshot(estimator), params.copy()
+    return epoch_record(estimator), params.copy()
+
+
+def _epochs_done(checkpoint):
+    (values, _), _ = checkpoint
+    return values["n_iter_"]
 
 
 def _interrupted(estimator, net, checkpoint):
     """Return to the end of the last finished epoch after a Ctrl-C."""
-    saved, params = checkpoint
-    restore(estimator, saved)
+    record, params = checkpoint
+    rewind(estimator, record)
     net.params[...] = params
     # the optimiser's moments are mid-epoch: the next partial_fit starts anew
     estimator.__dict__.pop("_optimizer", None)
@@ -157,7 +170,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                         ConvergenceWarning,
                     )
         except KeyboardInterrupt:
-            if not checkpoint[0]["n_iter_"]:
+            if not _epochs_done(checkpoint):
                 raise  # nothing finished: _fit puts back the previous state
             _interrupted(est, net, checkpoint)
         finally:
@@ -251,7 +264,7 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
             )
             bar.set_postfix(loss=float(result.fun))  # also when no step was taken
         except KeyboardInterrupt:
-            if not checkpoint[0]["n_iter_"]:
+            if not _epochs_done(checkpoint):
                 raise  # nothing finished: _fit puts back the previous state
             _interrupted(est, net, checkpoint)
             return
