@@ -13,12 +13,14 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import validate_data
 
 from ._base import BaseDeepMLP, available_if_allowed, check_numeric
+from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS
 from ._weights import class_index, class_sample_weight
 
 
 class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
-    """Multilayer-perceptron classifier, a drop-in replacement for MLPClassifier.
+    __doc__ = estimator_doc(
+        """Multilayer-perceptron classifier, a drop-in replacement for MLPClassifier.
 
     It accepts every parameter of scikit-learn's ``MLPClassifier`` with the
     same name, default and meaning, and trains the same model: a stack of dense
@@ -27,144 +29,8 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
     minimising the log loss plus an L2 penalty with L-BFGS, SGD, Adam or
     RMSprop.
 
-    Parameters
-    ----------
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of units in the ith hidden layer.
-
-    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu'} or \
-list of such str, default='relu'
-        Activation of the hidden layers; a list or tuple gives one activation
-        per hidden layer and must be as long as ``hidden_layer_sizes``.
-
-        - 'identity', ``g(z) = z``: makes the whole network a linear model.
-        - 'logistic', ``g(z) = 1 / (1 + exp(-z))``.
-        - 'tanh', ``g(z) = tanh(z)``.
-        - 'relu', ``g(z) = max(0, z)``: the usual choice.
-        - 'leaky_relu', ``g(z) = max(0.01 z, z)``: like relu, but units with
-          negative input keep a small gradient, so they cannot die.
-
-    solver : {'lbfgs', 'sgd', 'adam', 'rmsprop'}, default='adam'
-        The optimiser. 'adam' works well on large data sets (thousands of
-        samples or more); 'lbfgs' converges faster and better on small ones;
-        'sgd' is stochastic gradient descent with momentum; 'rmsprop' divides
-        each step by a running RMS of the gradient (decay ``beta_2``), without
-        Adam's momentum and bias correction.
-
-    alpha : float, default=0.0001
-        Strength of the L2 penalty ``alpha / (2 m) * sum ||W||^2``, where ``m``
-        is the number of samples in the batch (the sum of their weights when
-        ``sample_weight`` is given), so that the penalty keeps its weight
-        against the mean log loss whatever the batch size.
-
-    batch_size : int or 'auto', default='auto'
-        Size of the minibatches of the stochastic solvers; 'auto' is
-        ``min(200, n_samples)``. Ignored by 'lbfgs'.
-
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of 'sgd'. 'invscaling' uses
-        ``learning_rate_init / t ** power_t``; 'adaptive' divides the rate by 5
-        each time the loss stops improving (see ``n_iter_no_change``).
-
-    learning_rate_init : float, default=0.001
-        Initial step size of 'sgd', 'adam' and 'rmsprop'.
-
-    power_t : float, default=0.5
-        Exponent of the 'invscaling' schedule.
-
-    max_iter : int, default=200
-        Maximum number of epochs of the stochastic solvers, or of iterations
-        of 'lbfgs'.
-
-    shuffle : bool, default=True
-        Whether to shuffle the samples at each epoch (stochastic solvers).
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling, the early-stopping split and
-        the dropout masks. An int gives the same model at every fit, bit for
-        bit; successive ``partial_fit`` calls continue one random stream.
-
-    tol : float, default=1e-4
-        Improvement below which an epoch counts as no improvement (stochastic
-        solvers), or the gradient tolerance of 'lbfgs'.
-
-    verbose : bool, default=False
-        Print ``Iteration N, loss = ...`` after each epoch.
-
-    warm_start : bool, default=False
-        Start the next ``fit`` from the current weights (same classes only).
-
-    momentum : float, default=0.9
-        Momentum of 'sgd', in [0, 1].
-
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum with 'sgd' and ``momentum > 0``.
-
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (MLPClassifier's
-        split: stratified for binary targets), stop when the validation
-        accuracy has not improved by ``tol`` for ``n_iter_no_change`` epochs,
-        and keep the weights of the best epoch. Stochastic solvers only; with
-        it, ``partial_fit`` is not available.
-
-    validation_fraction : float, default=0.1
-        Share of the training data held out by ``early_stopping``.
-
-    beta_1 : float, default=0.9
-        Decay of Adam's first-moment estimate, in [0, 1).
-
-    beta_2 : float, default=0.999
-        Decay of the running average of squared gradients of 'adam' and
-        'rmsprop', in [0, 1). With 'rmsprop', 0.9 is the usual choice: it
-        adapts faster than the default.
-
-    epsilon : float, default=1e-8
-        Numerical-stability constant of 'adam' and 'rmsprop'.
-
-    n_iter_no_change : int or np.inf, default=10
-        Number of epochs without improvement by ``tol`` after which training
-        stops (or 'adaptive' lowers the rate); ``np.inf`` never stops early.
-
-    max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'.
-
-    weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
-'he_normal', 'small_random'}, default='glorot_uniform'
-        How the weights are drawn. Never all zeros: the units of a layer would
-        stay identical.
-
-        - 'glorot_uniform': MLPClassifier's scheme, ``U(-r, r)`` with
-          ``r = sqrt(6 / (fan_in + fan_out))`` (2 instead of 6 for 'logistic'),
-          biases drawn too. The default, and the one to keep for parity.
-        - 'glorot_normal': ``N(0, 2 / (fan_in + fan_out))``, zero biases; for
-          tanh and logistic networks.
-        - 'he_uniform', 'he_normal': variance ``2 / fan_in``, zero biases; for
-          deep relu and leaky_relu networks, whose signal they keep at scale.
-        - 'small_random': ``0.01 * N(0, 1)``, zero biases; fine for one hidden
-          layer, but the signal vanishes in deep networks (a teaching
-          contrast, rarely what you want).
-
-    dropout : float or array-like of float, default=0.0
-        Probability of dropping each hidden unit during training, in [0, 1);
-        one value for all hidden layers or one per hidden layer. Inverted
-        dropout: kept units are scaled by ``1 / (1 - dropout)``, so nothing
-        changes at prediction time, which never drops units. Masks are drawn
-        from ``random_state``. Use 0.1 to 0.5 against overfitting in wide
-        networks; ``0.0`` trains exactly as without dropout. Stochastic
-        solvers only: a deterministic L-BFGS line search cannot follow a
-        loss that changes with every evaluation. The training loss reported
-        in ``loss_curve_`` is that of the dropped-out network.
-
-    progress_bar : bool, default=False
-        Show a live progress bar during ``fit``: epochs (or 'lbfgs'
-        iterations) done out of ``max_iter``, the current loss, the
-        validation score with ``early_stopping``, and the time left. Needs
-        the optional dependency tqdm (``pip install ".[progress]"`` in a clone
-        of this repository, or ``pip install tqdm``). Warnings raised during
-        the fit are shown once the bar has closed.
-        ``verbose`` keeps MLPClassifier's meaning (one printed line per
-        epoch); ``partial_fit`` shows no bar, as it runs a single epoch.
-
+""",
+        extra_parameters="""\
     class_weight : dict, 'balanced' or None, default=None
         Weights of the classes, as in LogisticRegression: each sample's weight
         is multiplied by its class's weight, on top of ``sample_weight``. A
@@ -182,65 +48,18 @@ list of such str, default='relu'
         dict is not available for multilabel targets ('balanced' is). With
         ``early_stopping`` the validation accuracy uses the same weights.
 
-    Attributes
-    ----------
+""",
+        extra_attributes="""\
     classes_ : ndarray of shape (n_classes,)
         Class labels.
 
-    loss_ : float
-        Loss at the end of training (log loss plus L2 penalty).
-
-    best_loss_ : float or None
-        Lowest training loss reached; None when ``early_stopping`` is on.
-
-    loss_curve_ : list of float
-        Loss after each epoch (stochastic solvers) or iteration ('lbfgs').
-
-    validation_scores_ : list of float or None
-        Validation accuracy after each epoch with ``early_stopping``, else None.
-
-    best_validation_score_ : float or None
-        Best validation accuracy with ``early_stopping``, else None.
-
-    validation_loss_curve_ : list of float or None
-        Log loss of the validation set after each epoch with
-        ``early_stopping`` (without the L2 penalty), else None.
-
-    t_ : int
-        Number of training samples seen by the stochastic solvers.
-
-    coefs_ : list of ndarray of shape (n_in, n_out)
-        Weight matrix of each layer. These are the live parameters: assigning
-        new arrays changes what predict returns and where the next
-        ``partial_fit`` or warm-started ``fit`` starts.
-
-    intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer, live like ``coefs_``.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Feature names seen during fit, when X has string column names.
-
-    n_iter_ : int
-        Number of epochs (or 'lbfgs' iterations) run by the last fit.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of output units.
-
-    out_activation_ : str
-        'softmax' for multiclass targets, 'logistic' otherwise.
-
-    See Also
-    --------
+""",
+        see_also="""\
+    DeepMLPRegressor : The regression sibling.
     sklearn.neural_network.MLPClassifier : The estimator this one replaces.
 
-    Notes
-    -----
+""",
+        notes="""\
     ``score``, ``get_params`` and ``set_params`` are scikit-learn's, from
     ``ClassifierMixin`` and ``BaseEstimator``.
 
@@ -248,20 +67,8 @@ list of such str, default='relu'
     clipped to ``[eps, 1 - eps]``, so that both estimators stop at the same
     epoch. With 'lbfgs', ``loss_curve_`` and ``best_loss_`` are also set.
 
-    A fit that raises (bad input, divergence, a missing optional dependency)
-    leaves the estimator as it was before the call. Ctrl-C during a fit keeps
-    the weights of the last finished epoch (the best one with
-    ``early_stopping``), with a warning; before the first epoch has finished
-    it leaves the estimator as it was and lets the interrupt through.
-
-    Between a fit and a ``warm_start`` fit or a ``partial_fit``, ``solver``,
-    ``activation``, ``early_stopping`` and the optimiser's settings may
-    change: the weights carry over, the optimiser starts afresh, and the
-    stopping record starts anew when ``early_stopping`` changed.
-    ``hidden_layer_sizes`` may not change.
-
-    Examples
-    --------
+""",
+        examples="""\
     >>> from sklearn.datasets import load_iris
     >>> from sk_deepmlp import DeepMLPClassifier
     >>> X, y = load_iris(return_X_y=True)
@@ -280,7 +87,15 @@ list of such str, default='relu'
     ...                         max_iter=300, random_state=0).fit(X, y)
     >>> clf.decision_function(X[:2]).shape
     (2, 3)
-    """
+    """,
+        reference="MLPClassifier",
+        loss="log loss",
+        Loss="Log loss",
+        score="accuracy",
+        split_note=": stratified for binary targets",
+        warm_start_note=" (same classes only)",
+        out_activation="'softmax' for multiclass targets, 'logistic' otherwise.",
+    )
 
     _parameter_constraints: dict = {
         **BaseDeepMLP._parameter_constraints,

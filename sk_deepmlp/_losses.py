@@ -1,23 +1,30 @@
-"""The output layer: its activation, its log loss and its delta.
+"""The output layer: its activation, its loss and its delta.
 
-Binary and multilabel targets use independent sigmoids with the binary log loss;
-multiclass targets use a softmax with the cross-entropy. Both pairs are
-canonical, so the delta at the output is simply ``dZ = (A - Y) / m``.
+Four pairs of an output activation and a loss, keyed by the activation's name
+(the estimators' ``out_activation_``):
 
-The loss is computed from the logits ``Z`` (log-sum-exp, softplus), so it never
-takes ``log(0)``. By default each sample's loss is then clipped as MLPClassifier
-clips its probabilities at machine epsilon (``p`` in ``[eps, 1 - eps]``): the
-reported loss, the stopping rule and L-BFGS's objective are then MLPClassifier's,
-and both estimators stop at the same epoch, also on unscaled data where many
-samples saturate. ``clip=False`` gives the exact loss, the function whose
-gradient the backward pass computes, which the gradient checks rely on (the
-gradient is the same either way: MLPClassifier does not clip it either).
+- ``logistic`` + binary log loss: binary and multilabel targets;
+- ``softmax`` + cross-entropy: multiclass targets;
+- ``identity`` + half squared error: regression (``loss="squared_error"``);
+- ``exp`` + half Poisson deviance: regression of counts and rates
+  (``loss="poisson"``, a log link).
+
+All four are canonical: the derivative of the loss with respect to the logits
+is the same ``dZ = (A - Y) / m`` (``output_delta``), derived with each loss.
+
+Each loss comes in two forms. ``reported=True`` (the default) is scikit-learn's:
+the value of ``loss_``, ``loss_curve_``, the stopping rule and L-BFGS's
+objective, so that both estimators stop at the same epoch. MLPClassifier clips
+probabilities to ``[eps, 1 - eps]``; MLPRegressor averages the squared error
+over the outputs, although its gradient sums over them. ``reported=False`` is
+the exact function whose gradient the backward pass computes, which the
+gradient checks rely on. The gradient is the same either way.
 """
 
 import math
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, xlogy
 
 
 def _clip_like_probabilities(losses, dtype):
@@ -42,17 +49,17 @@ _EPS = {
 }
 
 
-def logistic_loss(Z, Y, clip=True):
+def logistic_loss(Z, Y, reported=True):
     """Turn logits into sigmoid probabilities in place; return per-sample losses.
 
     Per output, ``-[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z``, the
-    exact form. With ``clip``, MLPClassifier's: from the rounded probability,
+    exact form. ``reported``: MLPClassifier's, from the rounded probability,
     clipped to ``[eps, 1 - eps]``. The two differ by more than round-off where
     ``a`` rounds to within a few ``eps`` of 1 (``1 - a`` then loses its
     digits), which is common on unscaled data; the stopping rule must see
     MLPClassifier's values there to stop at the same epoch.
     """
-    if not clip:
+    if not reported:
         losses = np.logaddexp(0, Z)
         losses -= Y * Z
         expit(Z, out=Z)
@@ -66,12 +73,13 @@ def logistic_loss(Z, Y, clip=True):
     return -np.log(losses, out=losses).sum(axis=1)
 
 
-def softmax_loss(Z, Y, clip=True):
+def softmax_loss(Z, Y, reported=True):
     """Turn logits into softmax probabilities in place; return per-sample losses.
 
     ``-sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k``, with the row
     maximum subtracted first so that ``exp`` cannot overflow. With one-hot
-    ``y`` this is the single term ``-log a_true``, which ``clip`` caps.
+    ``y`` this is the single term ``-log a_true``, which ``reported`` clips
+    as MLPClassifier clips the probability.
     """
     Z -= Z.max(axis=1, keepdims=True)
     losses = -np.einsum("ij,ij->i", Y, Z)
@@ -79,9 +87,40 @@ def softmax_loss(Z, Y, clip=True):
     norm = _row_sums(Z)
     Z /= norm[:, np.newaxis]
     losses += np.log(norm)
-    if clip:
+    if reported:
         _clip_like_probabilities(losses, Z.dtype)
     return losses
+
+
+def squared_error(Z, Y, reported=True):
+    """Identity output: ``A = Z``; return per-sample half squared errors.
+
+    Exact: ``1/2 sum_k (a_k - y_k)^2``, whose derivative is ``a - y``.
+    ``reported``: MLPRegressor's, the mean over the ``k`` outputs instead of
+    the sum (its gradient still sums, so both train the same weights).
+    """
+    diff = Z - Y
+    losses = 0.5 * np.einsum("ij,ij->i", diff, diff)
+    if reported and Z.shape[1] > 1:
+        losses /= Z.shape[1]
+    return losses
+
+
+def poisson_deviance(Z, Y, reported=True):
+    """Exp output: ``A = e^Z`` in place; return per-sample half Poisson deviances.
+
+    Per output, ``y log(y / a) - y + a`` (0 log 0 = 0), with ``a = e^z``; its
+    derivative is ``d/dz [y log y - y z - y + e^z] = e^z - y = a - y``.
+    ``reported`` and exact are the same function, rounded as MLPRegressor
+    rounds it when ``reported``.
+    """
+    if reported:
+        np.exp(Z, out=Z)
+        return (xlogy(Y, Y / Z) - Y + Z).sum(axis=1)
+    losses = xlogy(Y, Y) - Y * Z - Y  # from the logits: no log of a rounded exp
+    np.exp(Z, out=Z)
+    losses += Z
+    return losses.sum(axis=1)
 
 
 def _row_sums(Z):
@@ -103,10 +142,30 @@ def logistic(Z):
     return expit(Z, out=Z)
 
 
-#: Output activation name -> in-place loss (logits to probabilities).
-OUTPUT_LOSSES = {"logistic": logistic_loss, "softmax": softmax_loss}
-#: Output activation name -> in-place probabilities, for prediction.
-OUTPUT_ACTIVATIONS = {"logistic": logistic, "softmax": softmax}
+def identity(Z):
+    """Identity: the logits are the predictions."""
+    return Z
+
+
+def exp(Z):
+    """Exponential, in place: the inverse of Poisson's log link."""
+    return np.exp(Z, out=Z)
+
+
+#: Output activation name -> in-place loss (logits to predictions).
+OUTPUT_LOSSES = {
+    "logistic": logistic_loss,
+    "softmax": softmax_loss,
+    "identity": squared_error,
+    "exp": poisson_deviance,
+}
+#: Output activation name -> in-place predictions (probabilities, values).
+OUTPUT_ACTIVATIONS = {
+    "logistic": logistic,
+    "softmax": softmax,
+    "identity": identity,
+    "exp": exp,
+}
 
 
 def weighted_mean(losses, sample_weight):
@@ -119,8 +178,9 @@ def weighted_mean(losses, sample_weight):
 def output_delta(A, Y, sample_weight):
     """``dZ = (A - Y) / m`` in place on ``A``; rows scaled by ``s_i / sum(s)``.
 
-    This is ``d loss / d Z`` for both canonical pairs:
-    ``d/dz [log(1 + e^z) - y z] = sigmoid(z) - y`` and likewise for softmax.
+    This is ``d loss / d Z`` for every canonical pair above:
+    ``d/dz [log(1 + e^z) - y z] = sigmoid(z) - y``, likewise for softmax,
+    ``d/dz 1/2 (z - y)^2 = z - y`` and ``d/dz [e^z - y z] = e^z - y``.
     """
     A -= Y
     if sample_weight is None:

@@ -37,15 +37,16 @@ class Network:
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
     activations : list of str
         One activation per hidden layer.
-    out_activation : {"logistic", "softmax"}
+    out_activation : {"logistic", "softmax", "identity", "exp"}
     dtype : numpy dtype
         The dtype of parameters, gradients and buffers.
     dropout : list of float, default=None
         Dropout rate of each hidden layer; None means no dropout.
     exact_loss : bool, default=False
-        Report the exact log loss instead of MLPClassifier's, whose
-        probabilities are clipped at machine epsilon (see ``_losses``). The
-        gradient is the same either way.
+        Return the exact loss, whose gradient the backward pass computes,
+        instead of the one scikit-learn reports (clipped probabilities, a
+        squared error averaged over outputs; see ``_losses``). The gradient
+        is the same either way.
     """
 
     def __init__(
@@ -61,7 +62,7 @@ class Network:
         self.activations = list(activations)
         self.dropout = list(dropout) if dropout else [0.0] * len(self.activations)
         self.out_activation = out_activation
-        self.clip_loss = not exact_loss
+        self.reported_loss = not exact_loss
         self.dtype = np.dtype(dtype)
         self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
         self.n_params = self.n_coefs + sum(self.layer_units[1:])
@@ -162,11 +163,11 @@ class Network:
         Returns
         -------
         loss : float
-            Mean log loss plus ``alpha / (2 m) * sum ||W||^2``.
+            Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
         inputs, acts = self.forward(X, masks)
         _, dacts = self._buffers(X.shape[0])
-        losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y, self.clip_loss)
+        losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y, self.reported_loss)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
         # compute the float32 L2 term in float64, through a slow casting loop
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
