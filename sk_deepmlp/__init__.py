@@ -3,6 +3,13 @@
 from ._classifier import DeepMLPClassifier
 from ._display import LossCurveDisplay
 from ._gradient_check import check_gradients
+from ._regressor import DeepMLPRegressor
 
 __version__ = "0.1.0"
-__all__ = ["DeepMLPClassifier", "LossCurveDisplay", "check_gradients", "__version__"]
+__all__ = [
+    "DeepMLPClassifier",
+    "DeepMLPRegressor",
+    "LossCurveDisplay",
+    "check_gradients",
+    "__version__",
+]

@@ -1,6 +1,7 @@
 """LossCurveDisplay: the training and validation curves of a fitted network."""
 
 import numpy as np
+from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
 
@@ -21,9 +22,10 @@ class LossCurveDisplay:
     """Loss curves of a fitted network, in scikit-learn's Display style.
 
     Draws the training loss after each epoch and, when present, the
-    validation loss on the same axes; the validation accuracy goes on a
-    second y-axis on the right. Build it with :meth:`from_estimator`, or with
-    the curves themselves and then :meth:`plot`.
+    validation loss on the same axes; the validation score (accuracy for
+    classifiers, R² for regressors) goes on a second y-axis on the right.
+    Build it with :meth:`from_estimator`, or with the curves themselves and
+    then :meth:`plot`.
 
     Parameters
     ----------
@@ -32,9 +34,12 @@ class LossCurveDisplay:
     validation_loss_curve : array-like of float, default=None
         Validation loss after each epoch (``validation_loss_curve_``).
     validation_scores : array-like of float, default=None
-        Validation accuracy after each epoch (``validation_scores_``).
+        Validation score after each epoch (``validation_scores_``).
     estimator_name : str, default=None
         Name shown in the legend.
+    score_name : str, default="accuracy"
+        What ``validation_scores`` measure: ``from_estimator`` gives "R²"
+        for regressors.
 
     Attributes
     ----------
@@ -70,11 +75,13 @@ class LossCurveDisplay:
         validation_loss_curve=None,
         validation_scores=None,
         estimator_name=None,
+        score_name="accuracy",
     ):
         self.loss_curve = loss_curve
         self.validation_loss_curve = validation_loss_curve
         self.validation_scores = validation_scores
         self.estimator_name = estimator_name
+        self.score_name = score_name
 
     def plot(self, ax=None, *, name=None, **kwargs):
         """Draw the curves.
@@ -135,10 +142,13 @@ class LossCurveDisplay:
         if self.validation_scores is not None:
             if self.score_ax_ is None:  # one right-hand axis for all models
                 self.score_ax_ = ax.twinx()
-                self.score_ax_.set_ylabel("validation accuracy")
+                self.score_ax_.set_ylabel(f"validation {self.score_name}")
                 ax._loss_curve_score_ax = self.score_ax_
             self.lines_ += curve(
-                self.score_ax_, self.validation_scores, "validation accuracy", ":"
+                self.score_ax_,
+                self.validation_scores,
+                f"validation {self.score_name}",
+                ":",
             )
         every = list(ax.get_lines())
         if self.score_ax_ is not None:
@@ -152,11 +162,12 @@ class LossCurveDisplay:
         """Draw the curves of a fitted estimator.
 
         Works with any fitted estimator that has ``loss_curve_``, scikit-learn's
-        ``MLPClassifier`` included.
+        ``MLPClassifier`` and ``MLPRegressor`` included.
 
         Parameters
         ----------
-        estimator : DeepMLPClassifier or MLPClassifier
+        estimator : DeepMLPClassifier, DeepMLPRegressor, MLPClassifier or \
+MLPRegressor
             A fitted estimator.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure is created when None.
@@ -187,5 +198,6 @@ class LossCurveDisplay:
             validation_loss_curve=getattr(estimator, "validation_loss_curve_", None),
             validation_scores=getattr(estimator, "validation_scores_", None),
             estimator_name=type(estimator).__name__,
+            score_name="R²" if is_regressor(estimator) else "accuracy",
         )
         return display.plot(ax=ax, name=name, **kwargs)

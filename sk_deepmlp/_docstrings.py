@@ -227,17 +227,22 @@ def estimator_doc(
     see_also,
     notes,
     examples,
+    first_parameters="",
     extra_parameters="",
     extra_attributes="",
     **words,
 ):
-    """A whole class docstring in numpydoc's order: the estimator's summary,
-    the shared parameters and attributes filled with ``words`` after its own
-    extra ones, See Also, its notes then the shared ones, and its examples.
-    Each part is indented by four spaces and ends with a blank line."""
+    """A whole class docstring in numpydoc's order.
+
+    The estimator's summary; its first parameters, the shared ones filled
+    with ``words``, its extra ones; its own attributes, then the shared ones;
+    See Also; its notes, then the shared ones; its examples. Each part is
+    indented by four spaces and ends with a blank line.
+    """
     return (
         summary
         + "    Parameters\n    ----------\n"
+        + first_parameters
         + PARAMETERS.substitute(words)
         + extra_parameters
         + "    Attributes\n    ----------\n"

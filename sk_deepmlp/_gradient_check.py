@@ -51,7 +51,7 @@ def network_gradient_error(net, X, Y, sample_weight, alpha, eps=1e-6, masks=None
 def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     """Verify backpropagation on your own network with finite differences.
 
-    Computes the gradient of the estimator's training loss (log loss plus L2
+    Computes the gradient of the estimator's training loss (its loss plus L2
     penalty, with its ``class_weight`` and the given ``sample_weight``) at its
     current parameters twice: with the backward pass, and numerically with
     centered differences ``(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)``
@@ -62,12 +62,13 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
 
     Parameters
     ----------
-    estimator : DeepMLPClassifier
+    estimator : DeepMLPClassifier or DeepMLPRegressor
         A fitted estimator (a ``partial_fit`` on the data fits it cheaply).
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Samples at which the loss is taken.
     y : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Their targets, among the estimator's ``classes_``.
+        Their targets: among the classifier's ``classes_``, or values with
+        the regressor's number of outputs.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights.
     eps : float, default=1e-6

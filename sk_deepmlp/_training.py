@@ -6,7 +6,10 @@ early:
 
 - divergence (a non-finite loss, or weights so large that their squares
   overflow) raises a ``ValueError``; the estimator's ``_fit`` then puts back
-  the state it had before the call;
+  the state it had before the call. With early stopping, once an epoch has
+  been scored, the best epoch's weights are a usable model: divergence then
+  ends the fit there with a ConvergenceWarning, the diverged epoch recorded
+  with a NaN score, as MLPClassifier and MLPRegressor record it;
 - Ctrl-C (``KeyboardInterrupt``) after at least one finished epoch (L-BFGS
   iteration) keeps the record and the weights of the last finished one (the
   best one with early stopping) and warns, as MLPClassifier does; before any
@@ -44,20 +47,28 @@ _WEIGHT_LIMITS = {
 }
 
 
-def check_finite(net, loss, solver):
-    """Raise a ``ValueError`` if training diverged.
-
-    Diverged means a non-finite loss or weights, or weights beyond
-    ``weight_limit``: finite but absurd values are divergence too.
-    """
+def diverged(net, loss):
+    """Whether training diverged: a non-finite loss or weights, or weights
+    beyond ``weight_limit`` (finite but absurd values are divergence too)."""
     limit = weight_limit(net.dtype)
     params = net.params
     # two reductions and no temporary; a NaN fails both comparisons
-    if math.isfinite(loss) and params.max() <= limit and params.min() >= -limit:
-        return
+    return not (
+        math.isfinite(loss) and params.max() <= limit and params.min() >= -limit
+    )
+
+
+def check_finite(net, loss, solver):
+    """Raise a ``ValueError`` if training diverged."""
+    if diverged(net, loss):
+        raise divergence_error(net, solver)
+
+
+def divergence_error(net, solver):
+    limit = weight_limit(net.dtype)
     advice = "" if solver == "lbfgs" else ", or lower learning_rate_init"
     # MLPClassifier's sentence first, for code that matches on it
-    raise ValueError(
+    return ValueError(
         "Solver produced non-finite parameter weights. The input data may "
         "contain large values and need to be preprocessed. Training diverged: "
         "the loss or the weights became inf or NaN, or absurdly large (beyond "
@@ -141,7 +152,9 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                     est._optimizer.update_params(params, grads)
 
                 loss = accumulated_loss / n_samples
-                check_finite(net, loss, est.solver)
+                diverging = diverged(net, loss)
+                if diverging and "_best_params" not in vars(est):
+                    raise divergence_error(net, est.solver)
                 est.n_iter_ += 1
                 est.loss_ = loss
                 est.t_ += n_samples
@@ -149,7 +162,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                 if est.verbose:
                     print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
                 if est.early_stopping:
-                    _update_validation(est, net, X_val, Y_val, sw_val)
+                    _update_validation(est, net, X_val, Y_val, sw_val, diverging)
                     bar.set_postfix(
                         loss=loss, val_score=est.validation_scores_[-1], refresh=False
                     )
@@ -158,6 +171,15 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                     bar.set_postfix(loss=loss, refresh=False)
                 bar.update()
                 est._optimizer.iteration_ends(est.t_)
+                if diverging:
+                    warnings.warn(
+                        f"Training diverged in epoch {est.n_iter_}; the weights "
+                        f"of the best epoch (validation score "
+                        f"{est.best_validation_score_:.4g}) are kept. Scale the "
+                        "inputs or lower learning_rate_init.",
+                        ConvergenceWarning,
+                    )
+                    break
                 stop = _stop(est) or incremental
                 # where a Ctrl-C in the next epoch returns
                 checkpoint = _checkpoint(est, net.params)
@@ -175,7 +197,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
             _interrupted(est, net, checkpoint)
         finally:
             bar.close()
-    if est.early_stopping:
+    if est.early_stopping and "_best_params" in vars(est):  # none if all NaN
         net.params[...] = est._best_params
 
 
@@ -195,10 +217,14 @@ def _stop(est):
     return False
 
 
-def _update_validation(est, net, X_val, Y_val, sw_val):
-    """Score the held-out set; keep the best epoch's weights."""
-    logits = est._logits(X_val, net.coefs, net.intercepts)
-    if not np.isfinite(logits).all():
+def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
+    """Score the held-out set; keep the best epoch's weights.
+
+    A diverged epoch scores NaN, as in MLPClassifier, whatever its weights
+    would predict: they are never kept as the best.
+    """
+    logits = None if diverging else est._logits(X_val, net.coefs, net.intercepts)
+    if logits is None or not np.isfinite(logits).all():
         score = loss = np.nan
     else:
         score = est._validation_score(logits, Y_val, sw_val)  # reads only
@@ -212,7 +238,8 @@ def _update_validation(est, net, X_val, Y_val, sw_val):
         est._no_improvement_count += 1
     else:
         est._no_improvement_count = 0
-    if score > est.best_validation_score_ or "_best_params" not in vars(est):
+    first = "_best_params" not in vars(est) and not np.isnan(score)
+    if score > est.best_validation_score_ or first:  # NaN is never the best
         est.best_validation_score_ = score
         est._best_params = net.params.copy()
 

@@ -37,9 +37,16 @@ def validation_record(monkeypatch):
     record = []
     original = _training._update_validation
 
-    def spy(est, net, X_val, Y_val, sw_val):
-        original(est, net, X_val, Y_val, sw_val)
+    def spy(est, net, X_val, Y_val, sw_val, *args):
+        original(est, net, X_val, Y_val, sw_val, *args)
         record.append({"X_val": X_val, "Y_val": Y_val, "params": net.params.copy()})
 
     monkeypatch.setattr(_training, "_update_validation", spy)
     return record
+
+
+@pytest.fixture
+def global_random_seed():
+    """scikit-learn's fixture of that name, for its own tests run on ours
+    (tests/test_sklearn_mlp_suite.py): its default seed."""
+    return 42

@@ -507,3 +507,51 @@ def test_ctrl_c_at_any_step_leaves_a_consistent_estimator(
             assert clf.best_validation_score_ == max(clf.validation_scores_)
         assert all(np.isfinite(c).all() for c in clf.coefs_ + clf.intercepts_)
         assert np.isfinite(clf.predict_proba(X)).all()
+
+
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_divergence_after_a_scored_epoch_keeps_the_best_epoch(estimator):
+    """With early stopping the best epoch is a usable model: divergence ends
+    the fit there with a warning instead of an error, as in scikit-learn."""
+    from sklearn.datasets import load_iris
+
+    from sk_deepmlp import DeepMLPRegressor
+
+    X, y = load_iris(return_X_y=True)
+    cls = DeepMLPClassifier if estimator == "classifier" else DeepMLPRegressor
+    est = cls(
+        hidden_layer_sizes=(100,),
+        activation="identity",
+        solver="sgd",
+        learning_rate_init=1.0,
+        early_stopping=True,
+        max_iter=20,
+        random_state=0,
+    )
+    if estimator == "classifier":
+        X = X * 1e50  # the log loss saturates: only huge inputs make it diverge
+    with pytest.warns(ConvergenceWarning, match="diverged in epoch"):
+        with np.errstate(all="ignore"):
+            est.fit(X, y)
+    assert np.isnan(est.validation_scores_[-1])
+    assert not np.isnan(est.best_validation_score_)
+    assert len(est.validation_scores_) == len(est.loss_curve_) == est.n_iter_
+    assert all(np.isfinite(c).all() for c in est.coefs_ + est.intercepts_)
+    assert est.predict(X / 1e50 if estimator == "classifier" else X).shape == y.shape
+
+
+def test_divergence_before_any_finite_score_is_an_error():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    est = DeepMLPClassifier(
+        activation="identity",
+        solver="sgd",
+        learning_rate_init=1e6,
+        early_stopping=True,
+        random_state=0,
+    )
+    with pytest.raises(ValueError, match="non-finite"), np.errstate(all="ignore"):
+        est.fit(X * 1e100, y)
+    with pytest.raises(NotFittedError):
+        est.predict(X)

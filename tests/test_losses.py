@@ -85,3 +85,39 @@ def test_output_delta_is_gradient_of_mean_loss(logits_and_targets, out, weighted
     A = Z.copy()
     OUTPUT_LOSSES[out](A, Y)
     np.testing.assert_allclose(output_delta(A, Y, sw), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_regression_losses_are_mlpregressors(n_outputs, weighted):
+    rng = np.random.RandomState(0)
+    Z = rng.randn(40, n_outputs)
+    sw = rng.uniform(0.2, 3, 40) if weighted else None
+    Y = rng.randn(40, n_outputs)
+    ours = weighted_mean(OUTPUT_LOSSES["identity"](Z.copy(), Y), sw)
+    assert ours == pytest.approx(sk_losses.squared_loss(Y, Z, sw), rel=1e-12)
+    counts = rng.poisson(3.0, (40, n_outputs)).astype(float)
+    A = Z.copy()
+    ours = weighted_mean(OUTPUT_LOSSES["exp"](A, counts), sw)
+    np.testing.assert_allclose(A, np.exp(Z), rtol=1e-15)  # in place: the means
+    assert ours == pytest.approx(sk_losses.poisson_loss(counts, np.exp(Z), sw))
+    exact = weighted_mean(OUTPUT_LOSSES["exp"](Z.copy(), counts, reported=False), sw)
+    assert exact == pytest.approx(ours, rel=1e-12)
+
+
+@pytest.mark.parametrize("out", ["identity", "exp"])
+def test_regression_output_delta_is_gradient_of_exact_loss(out):
+    rng = np.random.RandomState(1)
+    Z = rng.randn(6, 2)
+    Y = rng.poisson(2.0, (6, 2)).astype(float) if out == "exp" else rng.randn(6, 2)
+    sw = np.arange(1.0, 7.0)
+
+    def loss():
+        losses = OUTPUT_LOSSES[out](Z_flat.reshape(Z.shape).copy(), Y, False)
+        return weighted_mean(losses, sw)
+
+    Z_flat = Z.ravel().copy()
+    numeric = numerical_gradient(loss, Z_flat).reshape(Z.shape)
+    A = Z.copy()
+    OUTPUT_LOSSES[out](A, Y)
+    np.testing.assert_allclose(output_delta(A, Y, sw), numeric, rtol=1e-6, atol=1e-9)

@@ -11,19 +11,36 @@ from sk_deepmlp._gradient_check import network_gradient_error
 from sk_deepmlp._initializers import INITIALIZERS
 from sk_deepmlp._network import Network, predict_logits
 
-TARGETS = ["binary", "multiclass", "multilabel"]
+TARGETS = [
+    "binary",
+    "multiclass",
+    "multilabel",
+    "regression",
+    "multi-output regression",
+    "poisson",
+    "multi-output poisson",
+]
 
 
 def _problem(target, n_samples=12, n_features=4, seed=0):
     rng = np.random.RandomState(seed)
     X = rng.randn(n_samples, n_features)
+    n_outputs = 3 if target.startswith(("multi", "multi-output")) else 1
     if target == "binary":
         Y = rng.randint(0, 2, (n_samples, 1))
     elif target == "multiclass":
         Y = np.eye(3)[rng.randint(0, 3, n_samples)]
-    else:
+    elif target == "multilabel":
         Y = rng.randint(0, 2, (n_samples, 3))
-    out = "softmax" if target == "multiclass" else "logistic"
+    elif target.endswith("poisson"):
+        Y = rng.poisson(2.0, (n_samples, n_outputs))
+    else:
+        Y = rng.randn(n_samples, n_outputs)
+    out = {
+        "multiclass": "softmax",
+        "binary": "logistic",
+        "multilabel": "logistic",
+    }.get(target, "exp" if target.endswith("poisson") else "identity")
     return X, Y.astype(float), out
 
 
@@ -93,7 +110,7 @@ def test_chunked_prediction_equals_one_pass():
 def test_gradient_with_dropout_masks_held_fixed(target):
     X, Y, out = _problem(target)
     units = [X.shape[1], 6, 5, Y.shape[1]]
-    net = Network(units, ["relu", "tanh"], out, np.float64, dropout=[0.5, 0.3])
+    net = Network(units, ["relu", "tanh"], out, np.float64, [0.5, 0.3], exact_loss=True)
     rng = np.random.RandomState(0)
     for W, b, n_in, n_out in zip(net.coefs, net.intercepts, units, units[1:]):
         W[...], b[...] = INITIALIZERS["glorot_uniform"](n_in, n_out, "relu", rng)
@@ -134,3 +151,16 @@ def test_float32_gradient_allocates_the_same_whatever_the_type_of_alpha(weighted
     python_float = _traced_peak(lambda: net.loss_grad(X, Y, sw, 1e-3))
     numpy_float = _traced_peak(lambda: net.loss_grad(X, Y, sw, np.float64(1e-3)))
     assert numpy_float < python_float + 1024  # a casting buffer is 32 KB or more
+
+
+def test_reported_squared_error_is_mlpregressors_mean_over_outputs():
+    """The reported loss averages over outputs; the gradient is of the sum,
+    as in MLPRegressor: only the exact loss matches finite differences."""
+    X, Y, out = _problem("multi-output regression")
+    exact = _network(X, Y, (5,), ["tanh"], out)
+    reported = Network(exact.layer_units, ["tanh"], out, np.float64)
+    reported.params[...] = exact.params
+    loss_exact = exact.loss_grad(X, Y, None, 0.0)
+    loss_reported = reported.loss_grad(X, Y, None, 0.0)
+    assert loss_reported == pytest.approx(loss_exact / Y.shape[1], rel=1e-12)
+    np.testing.assert_array_equal(exact.grad, reported.grad)

@@ -89,7 +89,11 @@ def test_partial_fit_positional_arguments_as_mlpclassifier(multiclass_data, solv
     """partial_fit(X, y, sample_weight, classes): MLPClassifier's order."""
     X, y = multiclass_data
     w = np.random.RandomState(1).uniform(0.2, 2.0, len(y))
-    params = dict(hidden_layer_sizes=(8,), random_state=0, solver=solver)
+    # shuffle=False: MLPClassifier re-seeds at every partial_fit (each call
+    # shuffles alike), where we continue one random stream (documented);
+    # batch_size=50 makes the order of the batches matter
+    params = dict(hidden_layer_sizes=(8,), random_state=0, solver=solver, batch_size=50)
+    params["shuffle"] = False
     ours, theirs = DeepMLPClassifier(**params), MLPClassifier(**params)
     for _ in range(3):
         ours.partial_fit(X, y, w, [0, 1, 2])

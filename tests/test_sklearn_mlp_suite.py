@@ -2,10 +2,10 @@
 
 The tests are those of the installed scikit-learn
 (``sklearn/neural_network/tests/test_mlp.py``), not a copy: each test function
-is rebuilt with ``MLPClassifier`` bound to DeepMLPClassifier, and its
-parametrisations rewritten the same way. Tests of MLPRegressor alone wait for
-DeepMLPRegressor. The few that cannot pass are marked below with the reason;
-the same reasons are in docs/coming_from_mlpclassifier.rst.
+is rebuilt with ``MLPClassifier`` bound to DeepMLPClassifier and
+``MLPRegressor`` to DeepMLPRegressor, and its parametrisations rewritten the
+same way. The few that cannot pass are marked below with the reason; the same
+reasons are in docs/coming_from_mlpclassifier.rst.
 """
 
 import types
@@ -13,7 +13,7 @@ import types
 import pytest
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
 
 suite = pytest.importorskip("sklearn.neural_network.tests.test_mlp")
 
@@ -31,10 +31,13 @@ DIFFERENT_ON_PURPOSE = {
 }
 
 
+OURS = {MLPClassifier: DeepMLPClassifier, MLPRegressor: DeepMLPRegressor}
+
+
 def _swap(value):
-    """MLPClassifier -> DeepMLPClassifier, inside tuples and pytest.param too."""
-    if value is MLPClassifier:
-        return DeepMLPClassifier
+    """scikit-learn's estimators -> ours, inside tuples and pytest.param too."""
+    if value is MLPClassifier or value is MLPRegressor:  # not ==: arrays too
+        return OURS[value]
     if isinstance(value, tuple):
         return tuple(_swap(v) for v in value)
     if hasattr(value, "values") and hasattr(value, "marks"):  # pytest.param
@@ -47,15 +50,6 @@ def _flat(value):
     return value if isinstance(value, tuple) else (value,)
 
 
-def _has(value, cls):
-    # identity, not ==: the values also hold NumPy arrays
-    return any(v is cls for v in _flat(value))
-
-
-def _mentions_regressor_only(value):
-    return _has(value, MLPRegressor) and not _has(value, MLPClassifier)
-
-
 def _port(name, func):
     names = set(func.__code__.co_names)
     for const in func.__code__.co_consts:  # nested functions and lambdas
@@ -63,16 +57,21 @@ def _port(name, func):
             names |= set(const.co_names)
     marks = list(getattr(func, "pytestmark", []))
     in_marks = any(
-        _has(v, MLPClassifier)
+        # identity, not ==: the values also hold NumPy arrays
+        any(v is cls for v in _flat(value) for cls in OURS)
         for m in marks
         if m.name == "parametrize"
-        for v in m.args[1]
+        for value in m.args[1]
     )
-    if "MLPClassifier" not in names and not in_marks:
-        return None  # about MLPRegressor (or RBM) only
+    if not names & {"MLPClassifier", "MLPRegressor"} and not in_marks:
+        return None  # about the RBM or the private helpers only
     ported = types.FunctionType(
         func.__code__,
-        dict(func.__globals__, MLPClassifier=DeepMLPClassifier),
+        dict(
+            func.__globals__,
+            MLPClassifier=DeepMLPClassifier,
+            MLPRegressor=DeepMLPRegressor,
+        ),
         name,
         func.__defaults__,
         func.__closure__,
@@ -80,7 +79,7 @@ def _port(name, func):
     ported.__doc__ = func.__doc__
     for mark in reversed(marks):
         if mark.name == "parametrize":
-            values = [_swap(v) for v in mark.args[1] if not _mentions_regressor_only(v)]
+            values = [_swap(v) for v in mark.args[1]]
             ported = pytest.mark.parametrize(mark.args[0], values, **mark.kwargs)(
                 ported
             )

@@ -1,0 +1,264 @@
+"""DeepMLPRegressor: real-valued targets, their loss and R²."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils import column_or_1d
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import validate_data
+
+from ._base import BaseDeepMLP, available_if_allowed, check_numeric
+from ._docstrings import estimator_doc
+from ._losses import OUTPUT_ACTIVATIONS
+
+#: ``loss`` parameter value -> output activation, the canonical link of each
+#: loss: the squared error pairs with the identity, Poisson with a log link
+#: (``exp`` output), which keeps predictions positive.
+LOSS_OUTPUTS = {"squared_error": "identity", "poisson": "exp"}
+
+
+class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
+    __doc__ = estimator_doc(
+        """Multilayer-perceptron regressor, a drop-in replacement for MLPRegressor.
+
+    It accepts every parameter of scikit-learn's ``MLPRegressor`` with the same
+    name, default and meaning, and trains the same model: a stack of dense
+    layers ``A = g(A_prev @ W + b)`` whose output layer is linear (``loss=
+    'squared_error'``) or exponential (``loss='poisson'``), fitted by
+    minimising the loss plus an L2 penalty with L-BFGS, SGD, Adam or RMSprop.
+    One or several outputs.
+
+""",
+        first_parameters="""\
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        The loss and the output layer that goes with it, as in MLPRegressor:
+
+        - 'squared_error': ``1/2 (y - a)^2`` with an identity output ``a = z``;
+        - 'poisson': the half Poisson deviance ``y log(y / a) - y + a`` with
+          ``a = exp(z)`` (a log link): for counts and rates, whose predictions
+          stay positive. Needs ``y >= 0``.
+
+        Both pairs give the output delta ``dZ = (a - y) / m``.
+
+""",
+        see_also="""\
+    DeepMLPClassifier : The classification sibling.
+    sklearn.neural_network.MLPRegressor : The estimator this one replaces.
+
+""",
+        notes="""\
+    ``score`` (R²), ``get_params`` and ``set_params`` are scikit-learn's, from
+    ``RegressorMixin`` and ``BaseEstimator``.
+
+    The reported loss is MLPRegressor's: with several outputs the squared
+    error is averaged over them, although the gradient sums over them (so
+    both estimators train the same weights and stop at the same epoch).
+    Unlike MLPRegressor, ``partial_fit`` is absent with ``solver='lbfgs'``,
+    and negative targets with ``loss='poisson'`` are refused.
+
+""",
+        examples="""\
+    >>> import numpy as np
+    >>> from sk_deepmlp import DeepMLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-3, 3, (200, 1))
+    >>> y = np.sin(X[:, 0])
+    >>> reg = DeepMLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+    ...                        max_iter=500, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    >>> bool(reg.score(X, y) > 0.99)
+    True
+    """,
+        reference="MLPRegressor",
+        loss="loss",
+        Loss="Loss",
+        score="R²",
+        split_note="",
+        warm_start_note=" (the same number of outputs)",
+        out_activation="'identity' for loss='squared_error', 'exp' for loss='poisson'.",
+    )
+
+    _parameter_constraints: dict = {
+        **BaseDeepMLP._parameter_constraints,
+        "loss": [StrOptions(set(LOSS_OUTPUTS))],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        weight_init="glorot_uniform",
+        dropout=0.0,
+        progress_bar=False,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.weight_init = weight_init
+        self.dropout = dropout
+        self.progress_bar = progress_bar
+
+    # ---------------------------------------------------------------- targets
+    def _validate_input(self, X, y, incremental, reset, classes=None):
+        dtype = (np.float64, np.float32) if reset else self.coefs_[0].dtype
+        check_numeric(X)
+        y_dtype = getattr(y, "dtype", None) or np.asarray(y).dtype
+        if getattr(y_dtype, "kind", "O") in "USMm":
+            # NumPy would turn numeric strings into numbers without a word
+            raise ValueError(
+                f"y holds data of type {y_dtype}; the regressor needs numbers. "
+                "For class labels, use DeepMLPClassifier."
+            )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=dtype,
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and (y < 0).any():
+            raise ValueError(
+                f"loss='poisson' needs non-negative targets (counts, rates); y "
+                f"has {int((y < 0).sum())} negative value(s), the smallest "
+                f"{float(y.min()):g}. Use loss='squared_error' for such targets."
+            )
+        Y = y.reshape(len(y), -1).astype(X.dtype)
+        if hasattr(X, "tocsr"):
+            X = X.tocsr()  # row slicing for batches and prediction chunks
+        return X, Y
+
+    def _output_activation(self):
+        return LOSS_OUTPUTS[self.loss]
+
+    def _sample_weight(self, Y, sample_weight):
+        return sample_weight
+
+    def _stratify_labels(self, Y, n_val):
+        return None  # real-valued targets: a plain random split, as MLPRegressor
+
+    def _validation_score(self, logits, Y_val, sw_val):
+        """R², averaged over the outputs, as ``score`` computes it."""
+        predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits.copy())
+        return float(r2_score(Y_val, predictions, sample_weight=sw_val))
+
+    # -------------------------------------------------------------- training
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to the data X and the targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data. float32 data trains a float32 model.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values; non-negative with ``loss='poisson'``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights; each sample's loss is weighted by
+            ``s_i / sum(s)``.
+
+        Returns
+        -------
+        self : DeepMLPRegressor
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    @available_if_allowed
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Only available for the stochastic solvers ('sgd', 'adam', 'rmsprop')
+        and without ``early_stopping``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values, with as many outputs at every call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights.
+
+        Returns
+        -------
+        self : DeepMLPRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    # ------------------------------------------------------------ prediction
+    def predict(self, X):
+        """Predict the targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values; 1-D when the model has a single output, as
+            in MLPRegressor.
+        """
+        logits = self._validated_logits(X)  # checks that the model is fitted
+        predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
+        return predictions.ravel() if predictions.shape[1] == 1 else predictions
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.positive_only = self.loss == "poisson"
+        tags.input_tags.sparse = True
+        return tags
