@@ -1,4 +1,4 @@
-"""Training speed and prediction memory: DeepMLPClassifier beside MLPClassifier.
+"""Training speed and prediction memory: our estimators beside scikit-learn's.
 
 For each dtype (float64, float32) it prints the seconds per epoch of
 scikit-learn's MLPClassifier, of DeepMLPClassifier and of the "GEMM floor": only
@@ -6,7 +6,9 @@ the matrix products that one epoch's forward and backward passes need, for the
 same shapes, batch size and dtype. Each figure is the median of interleaved
 repetitions, so that a slow moment of the machine hits all three alike. Both
 estimators run every epoch (tol=0, a huge n_iter_no_change) and their final
-losses are printed: same algorithm, so they should agree within noise.
+losses are printed: same algorithm, so they should agree within noise. A third
+row does the same for regression: DeepMLPRegressor beside MLPRegressor on the
+same X and network, with one real-valued output.
 
 Then it prints the fit times on scikit-learn's small bundled data sets, where
 per-batch overhead rather than matrix products dominates, and the peak memory
@@ -24,11 +26,11 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
 
 
 def parse_args():
@@ -87,14 +89,31 @@ def timed(fn):
     return time.perf_counter() - start, result
 
 
-def bench_training(args, dtype):
-    X, y = make_classification(
-        n_samples=args.n_samples,
-        n_features=args.n_features,
-        n_informative=args.n_features // 2,
-        n_classes=args.n_classes,
-        random_state=0,
-    )
+def bench_training(args, dtype, task="classification"):
+    """Seconds per epoch of ours, scikit-learn's and the GEMM floor.
+
+    ``task="regression"``: the same X and network with one real-valued output
+    (the squared error), DeepMLPRegressor beside MLPRegressor.
+    """
+    if task == "classification":
+        X, y = make_classification(
+            n_samples=args.n_samples,
+            n_features=args.n_features,
+            n_informative=args.n_features // 2,
+            n_classes=args.n_classes,
+            random_state=0,
+        )
+        theirs, ours, n_outputs = MLPClassifier, DeepMLPClassifier, args.n_classes
+    else:
+        X, y = make_regression(
+            n_samples=args.n_samples,
+            n_features=args.n_features,
+            n_informative=args.n_features // 2,
+            noise=10.0,
+            random_state=0,
+        )
+        y = (y - y.mean()) / y.std()
+        theirs, ours, n_outputs = MLPRegressor, DeepMLPRegressor, 1
     X = X.astype(dtype)
     params = dict(
         hidden_layer_sizes=args.hidden,
@@ -107,18 +126,15 @@ def bench_training(args, dtype):
         random_state=0,
     )
     floor_epoch = gemm_floor(
-        X, [args.n_features, *args.hidden, args.n_classes], args.batch_size
+        X, [args.n_features, *args.hidden, n_outputs], args.batch_size
     )
     floor_epoch()  # warm up BLAS and the caches
-    seconds = {"MLPClassifier": [], "DeepMLPClassifier": [], "GEMM floor": []}
+    seconds = {"MLP": [], "DeepMLP": [], "GEMM floor": []}
     losses = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for _ in range(args.repeats):
-            for name, cls in (
-                ("MLPClassifier", MLPClassifier),
-                ("DeepMLPClassifier", DeepMLPClassifier),
-            ):
+            for name, cls in (("MLP", theirs), ("DeepMLP", ours)):
                 elapsed, model = timed(lambda: cls(**params).fit(X, y))
                 seconds[name].append(elapsed / args.max_iter)
                 losses[name] = model.loss_
@@ -193,18 +209,20 @@ def main():
         f"median of {args.repeats} interleaved repetitions"
     )
     header = (
-        f"{'dtype':<9}{'MLPClassifier':>15}{'DeepMLP':>10}{'GEMM floor':>12}"
+        f"{'task':<16}{'dtype':<9}{'MLP':>9}{'DeepMLP':>10}{'GEMM floor':>12}"
         f"{'speed-up':>10}{'DeepMLP/floor':>15}{'loss MLP':>11}{'loss Deep':>11}"
     )
-    print("seconds per epoch")
+    print("seconds per epoch (MLP: MLPClassifier, or MLPRegressor for regression)")
     print(header)
-    for dtype in (np.float64, np.float32):
-        s, loss = bench_training(args, dtype)
-        mlp, deep, floor = s["MLPClassifier"], s["DeepMLPClassifier"], s["GEMM floor"]
+    runs = [("classification", np.float64), ("classification", np.float32)]
+    runs.append(("regression", np.float64))
+    for task, dtype in runs:
+        s, loss = bench_training(args, dtype, task)
+        mlp, deep, floor = s["MLP"], s["DeepMLP"], s["GEMM floor"]
         print(
-            f"{np.dtype(dtype).name:<9}{mlp:>15.4f}{deep:>10.4f}{floor:>12.4f}"
-            f"{mlp / deep:>9.2f}x{deep / floor:>14.2f}x"
-            f"{loss['MLPClassifier']:>11.6f}{loss['DeepMLPClassifier']:>11.6f}"
+            f"{task:<16}{np.dtype(dtype).name:<9}{mlp:>9.4f}{deep:>10.4f}"
+            f"{floor:>12.4f}{mlp / deep:>9.2f}x{deep / floor:>14.2f}x"
+            f"{loss['MLP']:>11.6f}{loss['DeepMLP']:>11.6f}"
         )
     print("\nsmall data sets, hidden (32,), 200 epochs: best fit time in seconds")
     print(

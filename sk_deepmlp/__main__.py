@@ -1,7 +1,9 @@
-"""``python -m sk_deepmlp``: train on a bundled data set beside MLPClassifier.
+"""``python -m sk_deepmlp``: train on a bundled data set beside scikit-learn.
 
-Prints the fit time and the test accuracy of DeepMLPClassifier and of
-scikit-learn's MLPClassifier, built with the same arguments and seed.
+Prints the fit time and the test score of DeepMLPClassifier and of
+scikit-learn's MLPClassifier (accuracy), or of DeepMLPRegressor and
+MLPRegressor on a regression data set (R²), built with the same arguments and
+seed.
 """
 
 import argparse
@@ -14,13 +16,15 @@ from pathlib import Path
 import numpy
 import sklearn
 from sklearn import datasets
+from sklearn.base import is_regressor
+from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from . import DeepMLPClassifier, __version__
+from . import DeepMLPClassifier, DeepMLPRegressor, __version__
 from ._activations import ACTIVATIONS
 
 DATASETS = {
@@ -28,7 +32,9 @@ DATASETS = {
     "breast_cancer": datasets.load_breast_cancer,
     "wine": datasets.load_wine,
     "iris": datasets.load_iris,
+    "diabetes": datasets.load_diabetes,  # regression
 }
+REGRESSION = {"diabetes"}
 
 
 def _hidden(text):
@@ -60,8 +66,9 @@ def _positive_int(text):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m sk_deepmlp",
-        description="Train DeepMLPClassifier and scikit-learn's MLPClassifier with "
-        "the same settings on a bundled data set; print fit time and test accuracy.",
+        description="Train DeepMLPClassifier beside scikit-learn's MLPClassifier "
+        "(DeepMLPRegressor beside MLPRegressor on diabetes) with the same settings "
+        "on a bundled data set; print fit time and test accuracy (R²).",
     )
     parser.add_argument("--dataset", choices=sorted(DATASETS), default="digits")
     parser.add_argument(
@@ -74,14 +81,14 @@ def parse_args(argv=None):
         "--activation",
         choices=sorted(ACTIVATIONS),
         default="relu",
-        help="hidden activation (MLPClassifier has no leaky_relu: "
+        help="hidden activation (scikit-learn's MLPs have no leaky_relu: "
         "it then runs with relu)",
     )
     parser.add_argument(
         "--solver",
         choices=["adam", "sgd", "lbfgs", "rmsprop"],
         default="adam",
-        help="optimiser (MLPClassifier has no rmsprop: it then runs with adam)",
+        help="optimiser (scikit-learn's MLPs have no rmsprop: they then run with adam)",
     )
     parser.add_argument("--max-iter", type=_positive_int, default=200)
     parser.add_argument(
@@ -128,12 +135,19 @@ def _png_path(text):
 
 
 def _fit_and_score(estimator, X_train, X_test, y_train, y_test):
+    """Fit in a pipeline; return the fit time, the test score and the fitted
+    network (a clone of ``estimator`` for regression, whose targets are
+    standardised too: an MLP learns them faster than raw ones)."""
     model = make_pipeline(StandardScaler(), estimator)
+    if is_regressor(estimator):
+        model = TransformedTargetRegressor(model, transformer=StandardScaler())
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X_train, y_train)
-    return time.perf_counter() - start, model.score(X_test, y_test)
+    seconds = time.perf_counter() - start
+    fitted = model.regressor_[-1] if is_regressor(estimator) else model[-1]
+    return seconds, model.score(X_test, y_test), fitted
 
 
 def _save_loss_curves(estimators, path):
@@ -143,7 +157,7 @@ def _save_loss_curves(estimators, path):
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for estimator in estimators:
-        if hasattr(estimator, "loss_curve_"):  # MLPClassifier's lbfgs keeps none
+        if hasattr(estimator, "loss_curve_"):  # scikit-learn's lbfgs keeps none
             LossCurveDisplay.from_estimator(estimator, ax=ax)
     ax.set_title("Training loss per epoch (per iteration for lbfgs)")
     ax.legend()
@@ -154,27 +168,35 @@ def _save_loss_curves(estimators, path):
 def main(argv=None):
     args = parse_args(argv)
     X, y = DATASETS[args.dataset](return_X_y=True)
+    regression = args.dataset in REGRESSION
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, stratify=y, random_state=args.random_state
+        X,
+        y,
+        test_size=0.25,
+        stratify=None if regression else y,
+        random_state=args.random_state,
     )
     settings = dict(
         hidden_layer_sizes=args.hidden,
         max_iter=args.max_iter,
         random_state=args.random_state,
     )
-    # MLPClassifier lacks leaky_relu and rmsprop: their nearest kin stand in
+    # scikit-learn lacks leaky_relu and rmsprop: their nearest kin stand in
     sk_activation = "relu" if args.activation == "leaky_relu" else args.activation
     sk_solver = "adam" if args.solver == "rmsprop" else args.solver
+    ours, theirs = (
+        (DeepMLPRegressor, MLPRegressor)
+        if regression
+        else (DeepMLPClassifier, MLPClassifier)
+    )
     rows = [
         (
-            "DeepMLPClassifier",
-            DeepMLPClassifier(
-                activation=args.activation, solver=args.solver, **settings
-            ),
+            ours.__name__,
+            ours(activation=args.activation, solver=args.solver, **settings),
         ),
         (
-            "MLPClassifier",
-            MLPClassifier(activation=sk_activation, solver=sk_solver, **settings),
+            theirs.__name__,
+            theirs(activation=sk_activation, solver=sk_solver, **settings),
         ),
     ]
     print(
@@ -184,16 +206,20 @@ def main(argv=None):
     )
     print(
         f"{'estimator':<20}{'activation':<12}{'solver':<9}"
-        f"{'fit time (s)':>14}{'accuracy':>10}"
+        f"{'fit time (s)':>14}{'R²' if regression else 'accuracy':>10}"
     )
+    fitted = []
     for name, estimator in rows:
-        seconds, accuracy = _fit_and_score(estimator, X_train, X_test, y_train, y_test)
+        seconds, score, network = _fit_and_score(
+            estimator, X_train, X_test, y_train, y_test
+        )
+        fitted.append(network)
         print(
             f"{name:<20}{estimator.activation:<12}{estimator.solver:<9}"
-            f"{seconds:>14.3f}{accuracy:>10.4f}"
+            f"{seconds:>14.3f}{score:>10.4f}"
         )
     if args.plot is not None:
-        _save_loss_curves([estimator for _, estimator in rows], args.plot)
+        _save_loss_curves(fitted, args.plot)
         print(f"loss curves saved to {args.plot}")
     return 0
 

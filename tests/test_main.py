@@ -36,7 +36,9 @@ def test_demo_rejects_bad_arguments_without_traceback(argv, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("dataset", ["digits", "breast_cancer", "wine", "iris"])
+@pytest.mark.parametrize(
+    "dataset", ["digits", "breast_cancer", "wine", "iris", "diabetes"]
+)
 def test_demo_runs_on_every_dataset(dataset, capsys):
     assert main(["--dataset", dataset, "--hidden", "8", "--max-iter", "5"]) == 0
     assert capsys.readouterr().out.startswith(f"{dataset}: ")
@@ -95,3 +97,14 @@ def test_random_state_changes_the_run_and_repeats_it(capsys):
     assert accuracies[0] == accuracies[1]  # the same seed, the same run
     assert outputs[0][0].endswith("random_state=1")
     assert outputs[2][0].endswith("random_state=2")
+
+
+def test_regression_mode_prints_both_regressors_with_the_same_r2(capsys):
+    argv = ["--dataset", "diabetes", "--hidden", "8", "--max-iter", "30"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split()[-1] == "R²"
+    rows = [line.split() for line in lines[2:]]
+    assert [row[0] for row in rows] == ["DeepMLPRegressor", "MLPRegressor"]
+    # the same model: the same R² to the printed digits
+    assert rows[0][-1] == rows[1][-1]
