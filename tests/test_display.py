@@ -108,3 +108,20 @@ def test_plot_takes_label_and_matplotlib_line_keywords(binary_data):
     assert {line.get_color() for line in display.lines_} == {"tab:red"}
     assert train.get_linestyle() == "-." and val_loss.get_linestyle() == "--"
     assert val_score.get_linewidth() == 2.5
+
+
+def test_a_regressor_shows_its_validation_r2():
+    from sklearn.datasets import load_diabetes
+
+    from sk_deepmlp import DeepMLPRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    reg = DeepMLPRegressor(
+        hidden_layer_sizes=(8,), early_stopping=True, max_iter=10, random_state=0
+    ).fit(X, y / y.std())
+    display = LossCurveDisplay.from_estimator(reg)
+    assert display.score_ax_.get_ylabel() == "validation R²"
+    assert display.lines_[-1].get_label() == "DeepMLPRegressor validation R²"
+    np.testing.assert_array_equal(
+        display.lines_[-1].get_ydata(), reg.validation_scores_
+    )

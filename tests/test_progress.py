@@ -96,3 +96,15 @@ def test_held_back_warnings_still_reach_pytest_warns(binary_data):
     clf = DeepMLPClassifier(hidden_layer_sizes=(5,), max_iter=2, progress_bar=True)
     with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
         clf.fit(X, y)
+
+
+def test_the_regressor_has_the_bar_too(capsys):
+    from sklearn.datasets import load_diabetes
+
+    from sk_deepmlp import DeepMLPRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    reg = DeepMLPRegressor(hidden_layer_sizes=(5,), max_iter=4, progress_bar=True)
+    reg.fit(X, y / y.std())
+    final = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert final.startswith("DeepMLPRegressor") and "4/4" in final
