@@ -361,6 +361,17 @@ class BaseDeepMLP(BaseEstimator):
         return logits
 
 
+def store_arguments(estimator, arguments):
+    """Store each ``__init__`` argument under its own name.
+
+    ``arguments`` is ``__init__``'s ``locals()``: scikit-learn's ``get_params``
+    and ``clone`` read the parameters back by the names of the signature.
+    """
+    for name, value in arguments.items():
+        if name != "self":
+            setattr(estimator, name, value)
+
+
 class available_if_allowed:
     """Decorate ``partial_fit`` so that it exists only when
     ``estimator._check_partial_fit()`` allows it.

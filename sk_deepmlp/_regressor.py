@@ -7,7 +7,12 @@ from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import validate_data
 
-from ._base import BaseDeepMLP, available_if_allowed, check_numeric
+from ._base import (
+    BaseDeepMLP,
+    available_if_allowed,
+    check_numeric,
+    store_arguments,
+)
 from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS
 
@@ -115,33 +120,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         dropout=0.0,
         progress_bar=False,
     ):
-        self.loss = loss
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.weight_init = weight_init
-        self.dropout = dropout
-        self.progress_bar = progress_bar
+        # scikit-learn's rule: store each argument under its name, nothing else
+        store_arguments(self, locals())
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
