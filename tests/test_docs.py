@@ -57,4 +57,5 @@ def test_docstrings_name_every_solver():
 def test_readme_states_what_mlpclassifier_does_on_divergence():
     readme = (ROOT / "README.md").read_text()
     row = next(line for line in readme.splitlines() if line.startswith("| diverging"))
-    assert "lbfgs can end with `loss_ = nan`" in row
+    assert "raises only when the weights end non-finite" in row
+    assert "`loss_ = inf` or NaN" in row
