@@ -134,3 +134,34 @@ def test_multilabel_partial_fit_refuses_classes_that_are_not_its_columns(
     clf.partial_fit(X, Y).partial_fit(X, Y, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="multilabel"):
         clf.partial_fit(X, Y[:, 0])
+
+
+def test_warm_start_with_early_stopping_keeps_the_weights_of_the_best_score():
+    """A difference on purpose: MLPClassifier keeps weights that are not its best.
+
+    After a warm-started fit in which no epoch beats the previous best
+    validation score, MLPClassifier returns the last epoch's weights (its copy
+    of the best weights is the live weights since the previous fit ended),
+    while ``best_validation_score_`` still reports the old best. We return
+    the weights that scored it.
+    """
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    params = dict(
+        hidden_layer_sizes=(8,),
+        max_iter=10,
+        random_state=0,
+        early_stopping=True,
+        warm_start=True,
+        learning_rate_init=0.05,
+    )
+    ours, theirs = fit_both(X, y, **params)
+    assert_same_weights(ours, theirs)  # the first fit: the same model
+    best = [w.copy() for w in ours.coefs_ + ours.intercepts_]
+    ours.set_params(n_iter_no_change=2).fit(X, y)
+    theirs.set_params(n_iter_no_change=2).fit(X, y)
+    assert ours.best_validation_score_ == theirs.best_validation_score_
+    assert max(ours.validation_scores_[-3:]) <= ours.best_validation_score_
+    for a, b in zip(ours.coefs_ + ours.intercepts_, best):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(theirs.coefs_[0], best[0])  # MLPClassifier's last epoch
