@@ -94,6 +94,9 @@ class BaseDeepMLP(BaseEstimator):
         "weight_init": [StrOptions(set(INITIALIZERS))],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "progress_bar": ["boolean"],
+        "weight_decay": [Interval(Real, 0, 1, closed="left")],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping_monitor": [StrOptions({"score", "loss"})],
     }
 
     # ------------------------------------------------------------ the fit
@@ -112,6 +115,15 @@ class BaseDeepMLP(BaseEstimator):
         activations = hidden_activations(self.activation, len(hidden))
         dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         require_tqdm(self.progress_bar and not incremental)
+        if self.solver == "lbfgs":
+            for name, off in (("weight_decay", 0.0), ("max_grad_norm", None)):
+                if getattr(self, name) != off:
+                    raise ValueError(
+                        f"{name} is a step of the stochastic solvers; "
+                        f"solver='lbfgs' takes whole steps of its own. Use "
+                        f"{name}={off!r} with lbfgs (alpha is its L2 penalty), or "
+                        "solver='adam', 'sgd' or 'rmsprop'."
+                    )
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: it sees one "
@@ -222,12 +234,14 @@ class BaseDeepMLP(BaseEstimator):
             self.validation_scores_ = []
             self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
+            self.best_validation_loss_ = np.inf
             self.best_loss_ = None
         else:
             self.best_loss_ = np.inf
             self.validation_scores_ = None
             self.validation_loss_curve_ = None
             self.best_validation_score_ = None
+            self.best_validation_loss_ = None
 
     def _continue_stopping_state(self):
         """Keep the stopping record of the last fit, as MLPClassifier does,
@@ -236,7 +250,10 @@ class BaseDeepMLP(BaseEstimator):
         instead of failing on the other mode's ``None``."""
         # getattr: a model whose weights were set by hand may lack the record
         watching = getattr(self, "validation_scores_", None) is not None
-        if self._early_stopping_on() != watching or not hasattr(self, "best_loss_"):
+        incomplete = not hasattr(self, "best_loss_") or (
+            watching and not hasattr(self, "best_validation_loss_")
+        )  # weights set by hand, or a model pickled by an older version
+        if self._early_stopping_on() != watching or incomplete:
             self._reset_stopping_state()
 
     def _optimizer_for(self, net, incremental):

@@ -137,6 +137,9 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         dropout=0.0,
         class_weight=None,
         progress_bar=False,
+        weight_decay=0.0,
+        max_grad_norm=None,
+        early_stopping_monitor="score",
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())

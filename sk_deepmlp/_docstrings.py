@@ -147,6 +147,30 @@ list of such str, default='relu'
         ``verbose`` keeps $reference's meaning (one printed line per
         epoch); ``partial_fit`` shows no bar, as it runs a single epoch.
 
+    weight_decay : float, default=0.0
+        Decoupled weight decay (as in AdamW): after each step of a stochastic
+        solver, every weight matrix shrinks, ``W <- (1 - eta * weight_decay)
+        W``, with ``eta`` the solver's step size (``learning_rate_init`` for
+        'adam'). Biases are not decayed. Unlike ``alpha``, which adds
+        ``alpha / m * W`` to the gradient and is then rescaled per weight by
+        'adam' and 'rmsprop', it shrinks every weight at the same rate. 0
+        (the default) leaves training as $reference's; 1e-4 to 1e-2 are usual
+        with 'adam'. Not for 'lbfgs'.
+
+    max_grad_norm : float or None, default=None
+        Clip the gradient of each batch to this L2 norm, taken over all
+        parameters at once: ``g <- g * min(1, max_grad_norm / ||g||)``. The
+        direction of the step is kept and only its length capped, which
+        tames the occasional huge step of deep networks and high learning
+        rates. None (the default) never clips. Not for 'lbfgs'.
+
+    early_stopping_monitor : {'score', 'loss'}, default='score'
+        What ``early_stopping`` watches on the validation set: the $score, as
+        $reference does, or the loss (``validation_loss_curve_``), which moves
+        with every epoch where the $score moves in steps. Training stops
+        when it has not improved by ``tol`` for ``n_iter_no_change`` epochs,
+        and the weights of the epoch where it was best are restored.
+
 """
 )
 
@@ -166,6 +190,9 @@ ATTRIBUTES = Template(
 
     best_validation_score_ : float or None
         Best validation $score with ``early_stopping``, else None.
+
+    best_validation_loss_ : float or None
+        Lowest validation loss with ``early_stopping``, else None.
 
     validation_loss_curve_ : list of float or None
         $Loss of the validation set after each epoch with

@@ -65,6 +65,12 @@ class BaseOptimizer:
         for param, grad, state in zip(params, grads, self._states):
             self._step(param, grad, *state)
 
+    @property
+    def base_rate(self):
+        """The step size before any per-step correction, which decoupled
+        weight decay scales with (the learning rate of SGD and RMSprop)."""
+        return self.learning_rate
+
     def copy(self):
         """An independent optimiser with the same state, in writeable memory."""
         new = copy.copy(self)
@@ -186,6 +192,11 @@ class AdamOptimizer(BaseOptimizer):
         self.vs = [np.zeros_like(p) for p in params]
         self._bind()
 
+    @property
+    def base_rate(self):
+        """Adam's step size before its bias correction, as in AdamW."""
+        return self.learning_rate_init
+
     def update_params(self, params, grads):
         # one time step per call, whatever the number of arrays
         self.t += 1
@@ -239,6 +250,31 @@ class RMSpropOptimizer(BaseOptimizer):
         np.divide(grad, work, out=work)
         work *= -self.learning_rate
         param += work
+
+
+def clip_grad_norm(grad, max_norm):
+    """Scale ``grad`` in place so that its L2 norm is at most ``max_norm``.
+
+    One global norm over all parameters (not one per layer), so the
+    direction of the step is kept and only its length is capped:
+    ``g <- g * min(1, max_norm / ||g||)``. Returns the norm before clipping.
+    """
+    norm = math.sqrt(float(np.dot(grad, grad)))
+    if norm > max_norm:
+        grad *= max_norm / norm
+    return norm
+
+
+def decay_weights(weights, rate):
+    """Decoupled weight decay, in place: ``W <- (1 - rate) W``.
+
+    ``rate`` is the optimiser's base step size times ``weight_decay``
+    (Loshchilov and Hutter, 2019: AdamW). Unlike the L2 penalty ``alpha``,
+    it does not go through the gradient, so Adam's and RMSprop's per-weight
+    scaling does not weaken it for weights with large gradients.
+    """
+    weights *= 1.0 - rate
+    return weights
 
 
 #: ``solver`` parameter value -> stochastic optimiser class.

@@ -119,6 +119,9 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         weight_init="glorot_uniform",
         dropout=0.0,
         progress_bar=False,
+        weight_decay=0.0,
+        max_grad_norm=None,
+        early_stopping_monitor="score",
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())

@@ -26,6 +26,7 @@ EPOCH_ATTRIBUTES = (
     "loss_",
     "best_loss_",
     "best_validation_score_",
+    "best_validation_loss_",
     "_no_improvement_count",
     "_best_params",
 )

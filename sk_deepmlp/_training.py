@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
 from ._losses import OUTPUT_LOSSES, weighted_mean
-from ._optimizers import minimize_lbfgs
+from ._optimizers import clip_grad_norm, decay_weights, minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
 from ._state import epoch_record, rewind
 
@@ -121,6 +121,8 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
         X_epoch, Y_epoch = _row_buffer(X), _row_buffer(Y)
         sw_epoch = None if sample_weight is None else _row_buffer(sample_weight)
     dropping = any(net.dropout)
+    max_norm, decay = est.max_grad_norm, float(est.weight_decay)
+    weights = net.params[: net.n_coefs]  # decayed; the biases are not
     show_bar = est.progress_bar and not incremental
 
     est.n_iter_ = 0
@@ -149,7 +151,11 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                         X_epoch[batch], Y_epoch[batch], sw_batch, est.alpha, masks
                     )
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
+                    if max_norm is not None:
+                        clip_grad_norm(net.grad, max_norm)
                     est._optimizer.update_params(params, grads)
+                    if decay:
+                        decay_weights(weights, est._optimizer.base_rate * decay)
 
                 loss = accumulated_loss / n_samples
                 diverging = diverged(net, loss)
@@ -174,9 +180,8 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                 if diverging:
                     warnings.warn(
                         f"Training diverged in epoch {est.n_iter_}; the weights "
-                        f"of the best epoch (validation score "
-                        f"{est.best_validation_score_:.4g}) are kept. Scale the "
-                        "inputs or lower learning_rate_init.",
+                        "of the best epoch are kept. Scale the inputs or lower "
+                        "learning_rate_init.",
                         ConvergenceWarning,
                     )
                     break
@@ -234,14 +239,23 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
     est.validation_loss_curve_.append(loss)
     if est.verbose:
         print(f"Validation score: {score:f}")
-    if score < est.best_validation_score_ + est.tol:
+    # the monitored quantity, as "higher is better": the score, or minus the loss
+    if est.early_stopping_monitor == "loss":
+        value, best = -loss, -est.best_validation_loss_
+    else:
+        value, best = score, est.best_validation_score_
+    if value < best + est.tol:
         est._no_improvement_count += 1
     else:
         est._no_improvement_count = 0
-    first = "_best_params" not in vars(est) and not np.isnan(score)
-    if score > est.best_validation_score_ or first:  # NaN is never the best
-        est.best_validation_score_ = score
+    first = "_best_params" not in vars(est) and not np.isnan(value)
+    if value > best or first:  # NaN is never the best
         est._best_params = net.params.copy()
+    # both bests are recorded, whichever one is watched
+    if score > est.best_validation_score_ or (first and not np.isnan(score)):
+        est.best_validation_score_ = score
+    if loss < est.best_validation_loss_:
+        est.best_validation_loss_ = loss
 
 
 def _update_training_loss(est):
