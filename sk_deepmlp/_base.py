@@ -156,7 +156,14 @@ class BaseDeepMLP(BaseEstimator):
         else:
             self._continue_stopping_state()
         # coefs_ and intercepts_ become views of the network's flat parameters
-        net = Network(layer_units, activations, self.out_activation_, X.dtype, dropout)
+        net = Network(
+            layer_units,
+            activations,
+            self.out_activation_,
+            X.dtype,
+            dropout,
+            exact_loss=self._exact_loss(),
+        )
         net.load(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
 
@@ -169,6 +176,16 @@ class BaseDeepMLP(BaseEstimator):
                 fit_stochastic(
                     self, net, X, Y, sample_weight, self._random_state, incremental
                 )
+
+    def _training_targets(self, Y):
+        """The targets the network is trained on (the classifier smooths its
+        labels here); the validation set keeps the originals."""
+        return Y
+
+    def _exact_loss(self):
+        """Whether to train on the exact loss rather than scikit-learn's
+        reported form (the classifier does with soft, smoothed targets)."""
+        return False
 
     def _checked_sample_weight(self, X, Y, sample_weight):
         if sample_weight is not None:

@@ -1,10 +1,12 @@
 """DeepMLPClassifier: targets, classes, class weights and probabilities."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -52,6 +54,15 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         dict. Weights must be finite and non-negative, and not all zero. A
         dict is not available for multilabel targets ('balanced' is). With
         ``early_stopping`` the validation accuracy uses the same weights.
+
+    label_smoothing : float, default=0.0
+        Train on softened targets, ``(1 - label_smoothing) y +
+        label_smoothing / K``, with ``K`` the number of classes (2 for each
+        output of binary and multilabel targets), so that the network is not
+        pushed towards infinitely confident logits. 0.05 to 0.1 is usual; 0
+        (the default) trains on the labels, as MLPClassifier does. The
+        reported training loss is then the exact cross-entropy with the
+        smoothed targets; the validation loss and score use the labels.
 
 """,
         extra_attributes="""\
@@ -105,6 +116,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
     _parameter_constraints: dict = {
         **BaseDeepMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -140,6 +152,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         weight_decay=0.0,
         max_grad_norm=None,
         early_stopping_monitor="score",
+        label_smoothing=0.0,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())
@@ -205,6 +218,28 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
                 f"`y` has classes not in `self.classes_`. `self.classes_` has "
                 f"{self.classes_}. `y` has {found}."
             )
+
+    def _training_targets(self, Y):
+        """Label smoothing: ``Y <- (1 - eps) Y + eps / K``.
+
+        ``K`` is the number of classes for a softmax output, and 2 for each
+        sigmoid output (binary and multilabel targets: each output is a
+        two-class problem of its own). The output delta stays
+        ``dZ = (A - Y) / m`` with the smoothed ``Y``: the derivative of the
+        cross-entropy ``-sum_k y_k log a_k`` of a softmax (or of
+        ``log(1 + e^z) - y z`` for a sigmoid) is ``a - y`` for any targets
+        that sum to 1 (lie in [0, 1]).
+        """
+        eps = float(self.label_smoothing)
+        if not eps:
+            return Y
+        k = Y.shape[1] if self.out_activation_ == "softmax" else 2
+        return Y * (1.0 - eps) + eps / k
+
+    def _exact_loss(self):
+        # MLPClassifier's clipped form assumes 0/1 targets: soft ones need
+        # the exact cross-entropy (no MLPClassifier counterpart to match)
+        return self.label_smoothing > 0
 
     def _output_activation(self):
         multiclass = self._label_binarizer.y_type_ == "multiclass"

@@ -113,6 +113,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
         X, X_val, Y, Y_val, sample_weight, sw_val = est._validation_split(
             X, Y, sample_weight, random_state
         )
+    Y = est._training_targets(Y)  # label smoothing; Y_val keeps the labels
     n_samples = X.shape[0]
     batch_size = est._batch_size(n_samples)
     order = np.arange(n_samples)
@@ -269,6 +270,7 @@ def _update_training_loss(est):
 def fit_lbfgs(estimator, net, X, Y, sample_weight):
     """Full-batch L-BFGS-B on the flat parameter vector."""
     est = estimator
+    Y = est._training_targets(Y)
 
     def loss_grad(x):
         net.params[...] = x

@@ -116,3 +116,70 @@ def test_early_stopping_on_the_loss_differs_from_the_score(multiclass_data):
     on_loss = DeepMLPClassifier(**params, early_stopping_monitor="loss").fit(X, y)
     # the accuracy plateaus in steps long before the loss stops falling
     assert on_score.n_iter_ < on_loss.n_iter_
+
+
+# ------------------------------------------------------------ label smoothing
+@pytest.mark.parametrize(
+    "target, k", [("binary", 2), ("multiclass", 3), ("multilabel", 2)]
+)
+def test_label_smoothing_trains_on_the_smoothed_targets(
+    binary_data, multiclass_data, multilabel_data, target, k
+):
+    X, y = {
+        "binary": binary_data,
+        "multiclass": multiclass_data,
+        "multilabel": multilabel_data,
+    }[target]
+    settings = dict(
+        hidden_layer_sizes=(5,),
+        solver="sgd",
+        momentum=0.0,
+        learning_rate_init=0.1,
+        batch_size=len(y),
+        shuffle=False,
+        random_state=0,
+    )
+    start = DeepMLPClassifier(**dict(settings, learning_rate_init=1e-300))
+    start.partial_fit(X, y, classes=None if target == "multilabel" else np.unique(y))
+    Y = start._label_binarizer.transform(y).astype(float)
+    smoothed = Y * 0.8 + 0.2 / k
+    net = Network(
+        [X.shape[1], 5, Y.shape[1]],
+        ["relu"],
+        start.out_activation_,
+        np.float64,
+        exact_loss=True,
+    )
+    net.load(start.coefs_, start.intercepts_)
+    theta = net.params.copy()
+    expected_loss = net.loss_grad(X, smoothed, None, start.alpha)
+    clf = DeepMLPClassifier(**settings, label_smoothing=0.2)
+    clf.partial_fit(X, y, classes=None if target == "multilabel" else np.unique(y))
+    after = np.concatenate([a.ravel() for a in clf.coefs_ + clf.intercepts_])
+    np.testing.assert_allclose(after, theta - 0.1 * net.grad, rtol=1e-12)
+    assert clf.loss_ == pytest.approx(expected_loss, rel=1e-12)
+
+
+def test_smoothed_gradient_matches_finite_differences():
+    from sk_deepmlp._gradient_check import network_gradient_error
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(10, 4)
+    Y = np.eye(3)[rng.randint(0, 3, 10)] * 0.9 + 0.1 / 3
+    net = Network([4, 5, 3], ["tanh"], "softmax", np.float64, exact_loss=True)
+    net.params[:] = rng.uniform(-0.5, 0.5, net.params.size)
+    assert network_gradient_error(net, X, Y, None, 0.1) < 1e-7
+
+
+def test_label_smoothing_changes_training_and_tempers_confidence(multiclass_data):
+    X, y = multiclass_data
+    params = dict(
+        hidden_layer_sizes=(20,), solver="lbfgs", max_iter=300, random_state=0
+    )
+    sharp = DeepMLPClassifier(**params).fit(X, y)
+    smooth = DeepMLPClassifier(**params, label_smoothing=0.2).fit(X, y)
+    # with eps = 0.2 and 3 classes the training targets peak at 0.8667
+    confidence_smooth = smooth.predict_proba(X).max(axis=1).mean()
+    confidence_sharp = sharp.predict_proba(X).max(axis=1).mean()
+    assert confidence_smooth < 0.9 < confidence_sharp
+    assert smooth.score(X, y) > 0.8
