@@ -48,8 +48,13 @@ from ._params import (
     hidden_layer_sizes,
 )
 from ._progress import require_tqdm
+from ._schedules import DEFAULT_DECAY, Schedule
 from ._state import restore, snapshot
 from ._training import fit_lbfgs, fit_stochastic
+
+#: learning_rate values that MLPClassifier rejects: schedules of every
+#: stochastic solver, where its own ('invscaling', 'adaptive') are sgd's only
+NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -70,7 +75,9 @@ class BaseDeepMLP(BaseEstimator):
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", *NEW_SCHEDULES})
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -97,6 +104,9 @@ class BaseDeepMLP(BaseEstimator):
         "weight_decay": [Interval(Real, 0, 1, closed="left")],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping_monitor": [StrOptions({"score", "loss"})],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+        "lr_decay": [Interval(Real, 0, None, closed="neither"), None],
+        "min_learning_rate": [Interval(Real, 0, None, closed="left")],
     }
 
     # ------------------------------------------------------------ the fit
@@ -124,6 +134,7 @@ class BaseDeepMLP(BaseEstimator):
                         f"{name}={off!r} with lbfgs (alpha is its L2 penalty), or "
                         "solver='adam', 'sgd' or 'rmsprop'."
                     )
+        self._check_schedule()
         if self.early_stopping and incremental:
             raise ValueError(
                 "partial_fit does not support early_stopping=True: it sees one "
@@ -176,6 +187,40 @@ class BaseDeepMLP(BaseEstimator):
                 fit_stochastic(
                     self, net, X, Y, sample_weight, self._random_state, incremental
                 )
+
+    def _check_schedule(self):
+        if self.warmup_epochs and self.learning_rate in ("invscaling", "adaptive"):
+            raise ValueError(
+                f"warmup_epochs={self.warmup_epochs} cannot precede "
+                f"learning_rate={self.learning_rate!r}, MLPClassifier's own sgd "
+                "schedule. Use learning_rate='constant', 'cosine', 'exponential', "
+                "'inverse_time' or 'plateau' (every stochastic solver)."
+            )
+        shrinking = self.learning_rate in ("exponential", "plateau")
+        if shrinking and self.lr_decay is not None and self.lr_decay >= 1:
+            raise ValueError(
+                f"lr_decay={self.lr_decay} would not lower the learning rate: "
+                f"learning_rate={self.learning_rate!r} multiplies it by lr_decay, "
+                "which must be below 1."
+            )
+
+    def _schedule(self):
+        """The learning-rate schedule that the optimiser follows, or None for
+        MLPClassifier's behaviour (its 'invscaling' and 'adaptive' are sgd's
+        own, inside SGDOptimizer)."""
+        kind = self.learning_rate
+        if kind not in NEW_SCHEDULES and not (
+            kind == "constant" and self.warmup_epochs
+        ):
+            return None
+        return Schedule(
+            kind,
+            self.learning_rate_init,
+            warmup=self.warmup_epochs,
+            decay=self.lr_decay,
+            floor=self.min_learning_rate,
+            horizon=self.max_iter,
+        )
 
     def _training_targets(self, Y):
         """The targets the network is trained on (the classifier smooths its
@@ -287,8 +332,10 @@ class BaseDeepMLP(BaseEstimator):
         ):
             return previous.copy()
         self._optimizer_key = settings
-        args = settings[1:]
-        return STOCHASTIC_OPTIMIZERS[self.solver]([net.params], *args)
+        args = settings[1:-4]  # the optimiser's own: learning_rate_init onwards
+        optimizer = STOCHASTIC_OPTIMIZERS[self.solver]([net.params], *args)
+        schedule = self._schedule()
+        return optimizer if schedule is None else optimizer.follow(schedule)
 
     def _optimizer_settings(self):
         arguments = {
@@ -301,7 +348,16 @@ class BaseDeepMLP(BaseEstimator):
             "adam": (self.beta_1, self.beta_2, self.epsilon),
             "rmsprop": (self.beta_2, self.epsilon),
         }
-        return (self.solver, self.learning_rate_init, *arguments[self.solver])
+        # the last four are the schedule's; a change of any starts afresh
+        return (
+            self.solver,
+            self.learning_rate_init,
+            *arguments[self.solver],
+            self.learning_rate,
+            self.warmup_epochs,
+            self.lr_decay,
+            self.min_learning_rate,
+        )
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":

@@ -43,10 +43,26 @@ list of such str, default='relu'
         Size of the minibatches of the stochastic solvers; 'auto' is
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule of 'sgd'. 'invscaling' uses
-        ``learning_rate_init / t ** power_t``; 'adaptive' divides the rate by 5
-        each time the loss stops improving (see ``n_iter_no_change``).
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', \
+'exponential', 'inverse_time', 'plateau'}, default='constant'
+        Learning-rate schedule. $reference's three are those of 'sgd' only:
+        'invscaling' uses ``learning_rate_init / t ** power_t``; 'adaptive'
+        divides the rate by 5 each time the loss stops improving (see
+        ``n_iter_no_change``). The others apply to every stochastic solver,
+        epoch by epoch, with ``eta0 = learning_rate_init`` and ``k`` the
+        epochs after any warm-up:
+
+        - 'cosine': ``floor + (eta0 - floor) (1 + cos(pi k / K)) / 2``, down
+          to ``floor = min_learning_rate`` by epoch ``K = max_iter -
+          warmup_epochs``;
+        - 'exponential': ``eta0 * lr_decay ** k`` (``lr_decay`` 0.95 by
+          default);
+        - 'inverse_time': ``eta0 / (1 + lr_decay * k)`` (0.1 by default);
+        - 'plateau': ``eta0``, multiplied by ``lr_decay`` (0.2 by default)
+          each time the monitored quantity stops improving, as 'adaptive'
+          does for 'sgd'; training stops below 1e-6.
+
+        ``partial_fit`` continues the schedule, one epoch per call.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd', 'adam' and 'rmsprop'.
@@ -163,6 +179,19 @@ list of such str, default='relu'
         direction of the step is kept and only its length capped, which
         tames the occasional huge step of deep networks and high learning
         rates. None (the default) never clips. Not for 'lbfgs'.
+
+    warmup_epochs : int, default=0
+        Epochs of linear warm-up before the schedule: epoch ``e`` uses
+        ``learning_rate_init * (e + 1) / (warmup_epochs + 1)``, so that the
+        first steps, taken with still meaningless moments and weights, are
+        small. With 'constant' and the schedules of every solver.
+
+    lr_decay : float or None, default=None
+        The rate of the 'exponential', 'inverse_time' and 'plateau' schedules
+        (see ``learning_rate``); None takes each one's default.
+
+    min_learning_rate : float, default=0.0
+        The floor of the 'cosine', 'exponential' and 'inverse_time' schedules.
 
     early_stopping_monitor : {'score', 'loss'}, default='score'
         What ``early_stopping`` watches on the validation set: the $score, as

@@ -46,6 +46,9 @@ class BaseOptimizer:
     """
 
     _state_names = ()
+    #: A ``_schedules.Schedule`` consulted at each epoch, or None
+    schedule = None
+    epoch = 0
 
     def __init__(self, learning_rate_init):
         # Python floats: with NumPy float64 scalars, NumPy (NEP 50) would compute
@@ -71,9 +74,20 @@ class BaseOptimizer:
         weight decay scales with (the learning rate of SGD and RMSprop)."""
         return self.learning_rate
 
+    def set_base_rate(self, rate):
+        """Set the step size, as a schedule does at the start of an epoch."""
+        self.learning_rate = float(rate)
+
+    def follow(self, schedule):
+        """Take the step size of each epoch from ``schedule`` from now on."""
+        self.schedule, self.epoch = schedule, 0
+        self.set_base_rate(schedule.rate(0))
+        return self
+
     def copy(self):
         """An independent optimiser with the same state, in writeable memory."""
         new = copy.copy(self)
+        new.schedule = copy.copy(self.schedule)  # 'plateau' changes its own
         for name in self._state_names:
             setattr(new, name, [np.array(a, copy=True) for a in getattr(self, name)])
         new._bind()
@@ -91,9 +105,21 @@ class BaseOptimizer:
 
     def iteration_ends(self, time_step):
         """Called at the end of each epoch with the number of samples seen."""
+        if self.schedule is not None:
+            self.epoch += 1
+            self.set_base_rate(self.schedule.rate(self.epoch))
 
     def trigger_stopping(self, msg, verbose):
         """Decide whether training stops once the loss stopped improving."""
+        if self.schedule is not None and self.schedule.kind == "plateau":
+            if not self.schedule.reduce():
+                if verbose:
+                    print(msg + " Learning rate too small. Stopping.")
+                return True
+            self.set_base_rate(self.schedule.current)
+            if verbose:
+                print(msg + f" Setting learning rate to {self.base_rate:f}")
+            return False
         if verbose:
             print(msg + " Stopping.")
         return True
@@ -147,6 +173,7 @@ class SGDOptimizer(BaseOptimizer):
             param += velocity
 
     def iteration_ends(self, time_step):
+        super().iteration_ends(time_step)
         if self.lr_schedule == "invscaling":
             self.learning_rate = (
                 float(self.learning_rate_init) / (time_step + 1) ** self.power_t
@@ -196,6 +223,10 @@ class AdamOptimizer(BaseOptimizer):
     def base_rate(self):
         """Adam's step size before its bias correction, as in AdamW."""
         return self.learning_rate_init
+
+    def set_base_rate(self, rate):
+        # the bias correction of each step multiplies this one
+        self.learning_rate_init = float(rate)
 
     def update_params(self, params, grads):
         # one time step per call, whatever the number of arrays

@@ -122,6 +122,9 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         weight_decay=0.0,
         max_grad_norm=None,
         early_stopping_monitor="score",
+        warmup_epochs=0,
+        lr_decay=None,
+        min_learning_rate=0.0,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())
