@@ -88,61 +88,25 @@ def candidates():
         weight_decay=1e-3,
         max_iter=200,
     )
+    wide = dict(base, hidden_layer_sizes=(256, 256))
+    watch_loss = dict(early_stopping_monitor="loss", n_iter_no_change=20)
+
+    def regularised(width, from_samples, **extra):
+        """Dropout, stronger decay, and early stopping on the loss from
+        ``from_samples`` samples on (a validation split of fewer is noise)."""
+        settings = dict(base, **watch_loss, weight_decay=1e-2, max_iter=300)
+        settings.update(hidden_layer_sizes=(width, width), **extra)
+        return lambda X, y: dict(settings, early_stopping=len(y) >= from_samples)
+
     return {
-        "A wide cos ls": lambda X, y: dict(base, hidden_layer_sizes=(256, 256)),
-        "B wide cos ls es": lambda X, y: dict(
-            base,
-            hidden_layer_sizes=(256, 256),
-            early_stopping=True,
-            early_stopping_monitor="loss",
-            n_iter_no_change=20,
-        ),
+        "A wide cos ls": lambda X, y: wide,
+        "B wide cos ls es": lambda X, y: dict(wide, early_stopping=True, **watch_loss),
         "C 100 cos ls": lambda X, y: dict(base, hidden_layer_sizes=(100,)),
-        "D wide lr3e-3": lambda X, y: dict(
-            base, hidden_layer_sizes=(256, 256), learning_rate_init=3e-3
-        ),
-        "E regularised": lambda X, y: dict(
-            base,
-            hidden_layer_sizes=(256, 256),
-            dropout=0.1,
-            weight_decay=1e-2,
-            max_iter=300,
-            early_stopping=len(y) >= 500,
-            early_stopping_monitor="loss",
-            n_iter_no_change=20,
-        ),
-        "F narrower": lambda X, y: dict(
-            base,
-            hidden_layer_sizes=(128, 128),
-            learning_rate_init=2e-3,
-            dropout=0.1,
-            weight_decay=1e-2,
-            max_iter=300,
-            early_stopping=len(y) >= 500,
-            early_stopping_monitor="loss",
-            n_iter_no_change=20,
-        ),
-        "F2 es from 1000": lambda X, y: dict(
-            base,
-            hidden_layer_sizes=(128, 128),
-            learning_rate_init=2e-3,
-            dropout=0.1,
-            weight_decay=1e-2,
-            max_iter=300,
-            early_stopping=len(y) >= 1000,
-            early_stopping_monitor="loss",
-            n_iter_no_change=20,
-        ),
-        "G no dropout": lambda X, y: dict(
-            base,
-            hidden_layer_sizes=(256, 256),
-            weight_decay=1e-2,
-            alpha=1e-3,
-            max_iter=300,
-            early_stopping=len(y) >= 500,
-            early_stopping_monitor="loss",
-            n_iter_no_change=20,
-        ),
+        "D wide lr3e-3": lambda X, y: dict(wide, learning_rate_init=3e-3),
+        "E regularised": regularised(256, 500, dropout=0.1),
+        "F narrower": regularised(128, 500, dropout=0.1, learning_rate_init=2e-3),
+        "F2 es from 1000": regularised(128, 1000, dropout=0.1, learning_rate_init=2e-3),
+        "G no dropout": regularised(256, 500, alpha=1e-3),
     }
 
 

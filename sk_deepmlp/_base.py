@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -134,13 +134,8 @@ class BaseDeepMLP(BaseEstimator):
                         f"{name}={off!r} with lbfgs (alpha is its L2 penalty), or "
                         "solver='adam', 'sgd' or 'rmsprop'."
                     )
-        self._check_schedule()
-        if self.early_stopping and incremental:
-            raise ValueError(
-                "partial_fit does not support early_stopping=True: it sees one "
-                "batch of data at a time and has no validation set. Set "
-                "early_stopping=False, or use fit."
-            )
+        self._check_schedule()  # (partial_fit with early_stopping: see
+        # _check_partial_fit, which makes the method absent)
         # 2. the data
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -231,6 +226,27 @@ class BaseDeepMLP(BaseEstimator):
         """Whether to train on the exact loss rather than scikit-learn's
         reported form (the classifier does with soft, smoothed targets)."""
         return False
+
+    def _validate_X_y(self, X, y, reset, **check_y):
+        """``X`` and ``y`` as both estimators take them: numbers only (text and
+        dates refused), in the fitted model's dtype once there is one, sparse
+        X as CSR for row slicing, and ``y`` 1-D when it has one column."""
+        check_numeric(X)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32) if reset else self.coefs_[0].dtype,
+            reset=reset,
+            **check_y,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if sparse.issparse(X):
+            X = X.tocsr()  # row slicing for batches and prediction chunks
+        return X, y
 
     def _checked_sample_weight(self, X, Y, sample_weight):
         if sample_weight is not None:
@@ -323,21 +339,6 @@ class BaseDeepMLP(BaseEstimator):
         (on a copy, in writeable memory) unless its solver or settings
         changed; ``fit``, warm-started or not, starts a fresh one, as
         MLPClassifier does."""
-        settings = self._optimizer_settings()
-        previous = self.__dict__.get("_optimizer")
-        if (
-            incremental
-            and previous is not None
-            and getattr(self, "_optimizer_key", None) == settings
-        ):
-            return previous.copy()
-        self._optimizer_key = settings
-        args = settings[1:-4]  # the optimiser's own: learning_rate_init onwards
-        optimizer = STOCHASTIC_OPTIMIZERS[self.solver]([net.params], *args)
-        schedule = self._schedule()
-        return optimizer if schedule is None else optimizer.follow(schedule)
-
-    def _optimizer_settings(self):
         arguments = {
             "sgd": (
                 self.learning_rate,
@@ -347,17 +348,25 @@ class BaseDeepMLP(BaseEstimator):
             ),
             "adam": (self.beta_1, self.beta_2, self.epsilon),
             "rmsprop": (self.beta_2, self.epsilon),
-        }
-        # the last four are the schedule's; a change of any starts afresh
-        return (
-            self.solver,
-            self.learning_rate_init,
-            *arguments[self.solver],
+        }[self.solver]
+        schedule = (
             self.learning_rate,
             self.warmup_epochs,
             self.lr_decay,
             self.min_learning_rate,
         )
+        key = (self.solver, self.learning_rate_init, arguments, schedule)
+        previous = self.__dict__.get("_optimizer")
+        # getattr: a model pickled by an older version has no key
+        same = getattr(self, "_optimizer_key", None) == key
+        if incremental and previous is not None and same:
+            return previous.copy()
+        self._optimizer_key = key
+        optimizer = STOCHASTIC_OPTIMIZERS[self.solver](
+            [net.params], self.learning_rate_init, *arguments
+        )
+        schedule = self._schedule()
+        return optimizer if schedule is None else optimizer.follow(schedule)
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -493,22 +502,18 @@ def check_numeric(X):
     """
     if sparse.issparse(X):
         return
-    if hasattr(X, "dtypes") and hasattr(X, "iloc"):  # a DataFrame
-        columns = [
-            (dtype, lambda i=i: X.iloc[:, i]) for i, dtype in enumerate(X.dtypes)
-        ]
-    else:
-        array = X if hasattr(X, "dtype") else np.asarray(X)
-        columns = [(array.dtype, lambda: array)]
+    frame = hasattr(X, "dtypes") and hasattr(X, "iloc")  # a DataFrame
+    array = None if frame else (X if hasattr(X, "dtype") else np.asarray(X))
     bad = set()
-    for dtype, values in columns:
+    for column, dtype in enumerate(X.dtypes if frame else [array.dtype]):
         name, kind = str(dtype), getattr(dtype, "kind", "O")
         if kind in "USMm" or name.startswith(_TEXT_OR_TIME):
             bad.add(name)
         elif kind == "O":  # only then are the values looked at
+            values = X.iloc[:, column] if frame else array
             bad.update(
                 type(v).__name__
-                for v in np.ravel(np.asarray(values(), dtype=object))
+                for v in np.ravel(np.asarray(values, dtype=object))
                 if isinstance(v, (str, bytes, datetime.date, np.datetime64))
             )
     if bad:

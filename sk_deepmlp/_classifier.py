@@ -5,19 +5,16 @@ from numbers import Real
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
-from sklearn.utils.validation import validate_data
 
 from ._base import (
     BaseDeepMLP,
     available_if_allowed,
-    check_numeric,
     store_arguments,
 )
 from ._docstrings import estimator_doc
@@ -162,33 +159,19 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
-        dtype = (np.float64, np.float32) if reset else self.coefs_[0].dtype
-        check_numeric(X)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=dtype,
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset)
         check_classification_targets(y)
-        if incremental and not hasattr(self, "classes_"):
+        fresh = not hasattr(self, "classes_")
+        if fresh and incremental:
+            # the first partial_fit: the labels come from classes, checked there
             self._label_binarizer = _first_partial_fit_binarizer(y, classes)
-            self.classes_ = self._label_binarizer.classes_
-            self._check_known_classes(y, incremental, None)
-        elif not hasattr(self, "classes_") or not (self.warm_start or incremental):
+            classes = None
+        elif fresh or not (self.warm_start or incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
-        else:
-            self._check_known_classes(y, incremental, classes)
         self.classes_ = self._label_binarizer.classes_
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
-        if hasattr(X, "tocsr"):
-            X = X.tocsr()  # row slicing for batches and prediction chunks
-        return X, Y
+        if incremental or (self.warm_start and not fresh):
+            self._check_known_classes(y, incremental, classes)
+        return X, self._label_binarizer.transform(y).astype(X.dtype)
 
     def _check_known_classes(self, y, incremental, classes):
         multilabel = self._label_binarizer.y_type_ == "multilabel-indicator"

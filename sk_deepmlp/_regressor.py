@@ -3,14 +3,11 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.validation import validate_data
 
 from ._base import (
     BaseDeepMLP,
     available_if_allowed,
-    check_numeric,
     store_arguments,
 )
 from ._docstrings import estimator_doc
@@ -131,37 +128,21 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
-        dtype = (np.float64, np.float32) if reset else self.coefs_[0].dtype
-        check_numeric(X)
-        y_dtype = getattr(y, "dtype", None) or np.asarray(y).dtype
+        y_dtype = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
         if getattr(y_dtype, "kind", "O") in "USMm":
             # NumPy would turn numeric strings into numbers without a word
             raise ValueError(
                 f"y holds data of type {y_dtype}; the regressor needs numbers. "
                 "For class labels, use DeepMLPClassifier."
             )
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=dtype,
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset, y_numeric=True)
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
                 f"loss='poisson' needs non-negative targets (counts, rates); y "
                 f"has {int((y < 0).sum())} negative value(s), the smallest "
                 f"{float(y.min()):g}. Use loss='squared_error' for such targets."
             )
-        Y = y.reshape(len(y), -1).astype(X.dtype)
-        if hasattr(X, "tocsr"):
-            X = X.tocsr()  # row slicing for batches and prediction chunks
-        return X, Y
+        return X, y.reshape(len(y), -1).astype(X.dtype)
 
     def _output_activation(self):
         return LOSS_OUTPUTS[self.loss]

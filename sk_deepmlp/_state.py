@@ -42,15 +42,11 @@ def snapshot(estimator):
 
 
 def restore(estimator, saved):
-    """Put back exactly the attributes of ``saved``, removing any added since."""
+    """Put back exactly the attributes of ``saved`` (a ``snapshot``), removing
+    any added since."""
     state = vars(estimator)
     state.clear()
-    state.update(
-        {
-            name: list(value) if isinstance(value, list) else value
-            for name, value in saved.items()
-        }
-    )
+    state.update(saved)  # its lists are already copies, and it is used once
 
 
 def epoch_record(estimator):

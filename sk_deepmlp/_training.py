@@ -252,11 +252,9 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
     first = "_best_params" not in vars(est) and not np.isnan(value)
     if value > best or first:  # NaN is never the best
         est._best_params = net.params.copy()
-    # both bests are recorded, whichever one is watched
-    if score > est.best_validation_score_ or (first and not np.isnan(score)):
-        est.best_validation_score_ = score
-    if loss < est.best_validation_loss_:
-        est.best_validation_loss_ = loss
+    # both bests are recorded, whichever one is watched (NaN never is)
+    est.best_validation_score_ = max(est.best_validation_score_, score)
+    est.best_validation_loss_ = min(est.best_validation_loss_, loss)
 
 
 def _update_training_loss(est):

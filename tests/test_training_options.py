@@ -9,18 +9,24 @@ from sk_deepmlp._network import Network
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-def one_sgd_step(X, y, **params):
-    """A fresh classifier, its initial parameters and gradient, and the
-    parameters after one plain SGD step over the whole batch."""
-    settings = dict(
+def one_step_settings(n_samples):
+    """Plain SGD (step 0.1, no momentum) with the whole data as one batch:
+    one partial_fit is one step, ``theta - 0.1 * grad``."""
+    return dict(
         hidden_layer_sizes=(5,),
         solver="sgd",
         momentum=0.0,
         learning_rate_init=0.1,
-        batch_size=len(y),
+        batch_size=n_samples,
         shuffle=False,
         random_state=0,
     )
+
+
+def one_sgd_step(X, y, **params):
+    """A fresh classifier, its initial parameters and gradient, and the
+    parameters after one plain SGD step over the whole batch."""
+    settings = one_step_settings(len(y))
     clf = DeepMLPClassifier(**settings, **params)
     start = DeepMLPClassifier(**dict(settings, learning_rate_init=1e-300))
     start.partial_fit(X, y, classes=[0, 1])  # a step of ~0: the initial weights
@@ -130,15 +136,7 @@ def test_label_smoothing_trains_on_the_smoothed_targets(
         "multiclass": multiclass_data,
         "multilabel": multilabel_data,
     }[target]
-    settings = dict(
-        hidden_layer_sizes=(5,),
-        solver="sgd",
-        momentum=0.0,
-        learning_rate_init=0.1,
-        batch_size=len(y),
-        shuffle=False,
-        random_state=0,
-    )
+    settings = one_step_settings(len(y))
     start = DeepMLPClassifier(**dict(settings, learning_rate_init=1e-300))
     start.partial_fit(X, y, classes=None if target == "multilabel" else np.unique(y))
     Y = start._label_binarizer.transform(y).astype(float)
