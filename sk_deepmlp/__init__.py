@@ -3,6 +3,7 @@
 from ._classifier import DeepMLPClassifier
 from ._display import LossCurveDisplay
 from ._gradient_check import check_gradients
+from ._recommended import recommended_params
 from ._regressor import DeepMLPRegressor
 
 __version__ = "0.1.0"
@@ -11,5 +12,6 @@ __all__ = [
     "DeepMLPRegressor",
     "LossCurveDisplay",
     "check_gradients",
+    "recommended_params",
     "__version__",
 ]

@@ -1,0 +1,100 @@
+"""recommended_params: valid arguments, clear errors, documented ingredients.
+
+Its accuracy is measured by benchmarks/bench_quality.py (docs/benchmarks.rst),
+over data sets and seeds: a single split is too noisy to assert a gain on.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+from sk_deepmlp import DeepMLPClassifier, recommended_params
+
+
+def test_every_entry_is_a_constructor_argument_that_changes_a_default(binary_data):
+    X, y = binary_data
+    params = recommended_params(X, y)
+    model = DeepMLPClassifier(**params)
+    model._validate_params()  # every value is one the constraints accept
+    defaults = DeepMLPClassifier().get_params()
+    for name, value in params.items():
+        assert clone(model).get_params()[name] == value
+        assert defaults[name] != value, f"{name} repeats the default"
+
+
+def test_a_new_dict_on_each_call(binary_data):
+    X, y = binary_data
+    first = recommended_params(X, y)
+    first["alpha"] = 123.0
+    first["random_state"] = 0
+    second = recommended_params(X, y)
+    assert second["alpha"] != 123.0 and "random_state" not in second
+
+
+def test_inputs_are_left_untouched(binary_data):
+    X, y = binary_data
+    X_copy, y_copy = X.copy(), y.copy()
+    recommended_params(X, y)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+@pytest.mark.parametrize(
+    "make_input",
+    [
+        lambda X, y: (sparse.csr_matrix(X), y),
+        lambda X, y: (X, np.array(["no", "yes"])[y]),
+        lambda X, y: (X.tolist(), list(y)),
+        lambda X, y: (X, np.column_stack([y, 1 - y, y])),  # multilabel
+    ],
+    ids=["sparse", "string labels", "lists", "multilabel"],
+)
+def test_accepts_what_fit_accepts(binary_data, make_input):
+    X, y = make_input(*binary_data)
+    params = recommended_params(X, y)
+    model = DeepMLPClassifier(**{**params, "max_iter": 20}, random_state=0)
+    with pytest.warns(ConvergenceWarning):  # 20 of 300 epochs
+        model.fit(X, y)
+    assert model.predict(X).shape == np.shape(y)
+
+
+def test_accepts_a_dataframe(binary_data):
+    pd = pytest.importorskip("pandas")
+    X, y = binary_data
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    assert recommended_params(frame, pd.Series(y)) == recommended_params(X, y)
+
+
+@pytest.mark.parametrize(
+    "y, message",
+    [
+        (np.linspace(0, 1, 120), "for classification; y is 'continuous'"),
+        (np.arange(240).reshape(120, 2) % 3, "'multiclass-multioutput'"),
+    ],
+    ids=["continuous", "multiclass-multioutput"],
+)
+def test_refuses_targets_that_are_not_classification(binary_data, y, message):
+    X, _ = binary_data
+    with pytest.raises(ValueError, match=message):
+        recommended_params(X, y)
+
+
+def test_refuses_text_and_mismatched_lengths(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        recommended_params(X, y[:-1])
+    with pytest.raises(ValueError, match="the network needs numbers"):
+        recommended_params(X.astype(str), y)
+
+
+def test_the_user_guide_gives_a_reason_for_every_ingredient(binary_data):
+    """The guide's list must follow the configuration when it changes."""
+    guide = (Path(__file__).parents[1] / "docs" / "user_guide.rst").read_text()
+    section = guide.split("A recommended configuration\n")[1].split("\n---")[0]
+    X, y = binary_data
+    for name in recommended_params(X, y):
+        assert f"``{name}=" in section, f"the user guide does not explain {name}"
