@@ -2,15 +2,21 @@
 
 Every function works in place, so that the training loop allocates nothing:
 ``ACTIVATIONS[name](Z)`` turns the pre-activations ``Z`` into ``A = g(Z)``, and
-``DERIVATIVES[name](A, dA)`` turns ``dA`` into ``dZ = dA * g'(Z)``.
+``DERIVATIVES[name](A, dA)`` turns ``dA`` into ``dZ = dA * g'(Z)`` (``Z`` in
+place of ``A`` for the names in ``FROM_Z``).
 
-The derivatives are written as functions of the *output* ``A`` rather than of
-``Z``: for every activation here ``g'(Z)`` can be recovered from ``A``, so the
-forward pass only has to keep ``A`` in its cache.
+Most derivatives are written as functions of the *output* ``A`` rather than
+of ``Z``: where ``g'(Z)`` can be recovered from ``A``, the forward pass only
+has to keep ``A`` in its cache. GELU and SiLU are not one-to-one (both dip
+below zero and come back), so ``A`` does not determine ``Z``: their
+derivatives take ``Z``, and ``FROM_Z`` names them so that the forward pass keeps
+``Z`` for those layers only.
 """
 
+import math
+
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, ndtr
 
 #: Slope of leaky_relu for negative inputs: g(z) = max(LEAKY_SLOPE * z, z).
 LEAKY_SLOPE = 0.01
@@ -40,6 +46,51 @@ def relu(Z):
 def leaky_relu(Z):
     """g(z) = max(0.01 z, z): a small slope keeps negative units learning."""
     return np.maximum(Z, LEAKY_SLOPE * Z, out=Z)
+
+
+def elu(Z):
+    """g(z) = z for z > 0, exp(z) - 1 otherwise (alpha = 1): smooth, and its
+    negative values push the mean activation towards zero."""
+    negative = np.minimum(Z, 0)
+    np.expm1(negative, out=negative)  # expm1: exact near 0, no overflow above
+    np.maximum(Z, 0, out=Z)
+    Z += negative
+    return Z
+
+
+#: SELU's constants (Klambauer et al., 2017): with LeCun-normal weights they
+#: keep each layer's activations at mean 0 and variance 1.
+SELU_ALPHA = 1.6732632423543772
+SELU_SCALE = 1.0507009873554805
+
+
+def selu(Z):
+    """g(z) = scale * elu_alpha(z), with SELU_SCALE and SELU_ALPHA."""
+    negative = np.minimum(Z, 0)
+    np.expm1(negative, out=negative)
+    negative *= SELU_ALPHA
+    np.maximum(Z, 0, out=Z)
+    Z += negative
+    Z *= SELU_SCALE
+    return Z
+
+
+def softplus(Z):
+    """g(z) = log(1 + exp(z)), a smooth ReLU; logaddexp does not overflow."""
+    return np.logaddexp(0, Z, out=Z)
+
+
+def gelu(Z):
+    """g(z) = z * Phi(z), Phi the standard normal CDF: the exact (erf) form,
+    as PyTorch's and Keras's default, not the tanh approximation."""
+    Z *= ndtr(Z)
+    return Z
+
+
+def silu(Z):
+    """g(z) = z * sigmoid(z), also called swish."""
+    Z *= expit(Z)
+    return Z
 
 
 def identity_derivative(A, dA):
@@ -73,12 +124,50 @@ def leaky_relu_derivative(A, dA):
     return np.multiply(dA, slope, out=dA)
 
 
+def elu_derivative(A, dA):
+    """g'(z) = 1 if z > 0 else exp(z) = a + 1; a > 0 exactly when z > 0."""
+    dA *= np.minimum(A, 0) + 1
+    return dA
+
+
+def selu_derivative(A, dA):
+    """g'(z) = scale if z > 0 else scale * alpha * exp(z) = a + scale * alpha."""
+    slope = np.where(A > 0, A.dtype.type(SELU_SCALE), A + SELU_SCALE * SELU_ALPHA)
+    dA *= slope
+    return dA
+
+
+def softplus_derivative(A, dA):
+    """g'(z) = sigmoid(z) = 1 - exp(-a), since exp(a) = 1 + exp(z)."""
+    dA *= -np.expm1(-A)
+    return dA
+
+
+def gelu_derivative(Z, dA):
+    """g'(z) = Phi(z) + z * phi(z), phi the standard normal density. From Z."""
+    density = np.exp(-0.5 * Z * Z) * Z.dtype.type(1 / math.sqrt(2 * math.pi))
+    dA *= ndtr(Z) + Z * density
+    return dA
+
+
+def silu_derivative(Z, dA):
+    """g'(z) = s (1 + z (1 - s)), s = sigmoid(z). From Z."""
+    s = expit(Z)
+    dA *= s * (1 + Z * (1 - s))
+    return dA
+
+
 ACTIVATIONS = {
     "identity": identity,
     "logistic": logistic,
     "tanh": tanh,
     "relu": relu,
     "leaky_relu": leaky_relu,
+    "elu": elu,
+    "selu": selu,
+    "softplus": softplus,
+    "gelu": gelu,
+    "silu": silu,
 }
 
 DERIVATIVES = {
@@ -87,4 +176,12 @@ DERIVATIVES = {
     "tanh": tanh_derivative,
     "relu": relu_derivative,
     "leaky_relu": leaky_relu_derivative,
+    "elu": elu_derivative,
+    "selu": selu_derivative,
+    "softplus": softplus_derivative,
+    "gelu": gelu_derivative,
+    "silu": silu_derivative,
 }
+
+#: The activations whose derivative is a function of Z, not of A = g(Z).
+FROM_Z = frozenset({"gelu", "silu"})

@@ -39,13 +39,15 @@ from sklearn.utils.validation import (
 
 from ._activations import ACTIVATIONS
 from ._initializers import INITIALIZERS
-from ._network import Network, predict_logits
+from ._network import Network, fold_layers, predict_logits
 from ._optimizers import STOCHASTIC_OPTIMIZERS
 from ._params import (
+    batch_norm_flags,
     check_network_size,
     dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
+    layer_initializers,
 )
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
@@ -55,6 +57,9 @@ from ._training import fit_lbfgs, fit_stochastic
 #: learning_rate values that MLPClassifier rejects: schedules of every
 #: stochastic solver, where its own ('invscaling', 'adaptive') are sgd's only
 NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
+
+#: The fitted attributes of batch normalisation: batch_norm_<name>_.
+BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -98,7 +103,7 @@ class BaseDeepMLP(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "weight_init": [StrOptions(set(INITIALIZERS)), list, tuple],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "progress_bar": ["boolean"],
         "weight_decay": [Interval(Real, 0, 1, closed="left")],
@@ -107,6 +112,8 @@ class BaseDeepMLP(BaseEstimator):
         "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
         "lr_decay": [Interval(Real, 0, None, closed="neither"), None],
         "min_learning_rate": [Interval(Real, 0, None, closed="left")],
+        "batch_norm": ["boolean", "array-like"],
+        "batch_norm_momentum": [Interval(Real, 0, 1, closed="left")],
     }
 
     # ------------------------------------------------------------ the fit
@@ -123,6 +130,8 @@ class BaseDeepMLP(BaseEstimator):
         # 1. what needs no data: parameters and optional dependencies
         hidden = hidden_layer_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(hidden))
+        inits = layer_initializers(self.weight_init, len(hidden))
+        norm = batch_norm_flags(self.batch_norm, len(hidden))
         dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         require_tqdm(self.progress_bar and not incremental)
         if self.solver == "lbfgs":
@@ -144,8 +153,10 @@ class BaseDeepMLP(BaseEstimator):
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         check_network_size(layer_units, X.dtype, self.solver)
+        if any(norm):
+            self._check_batch_rows(X.shape[0])
         if not first_pass:
-            self._check_same_architecture(layer_units)
+            self._check_same_architecture(layer_units, norm)
 
         # 3. the state: from here on only an exception undoes it
         if not incremental or not hasattr(self, "_random_state"):
@@ -158,20 +169,12 @@ class BaseDeepMLP(BaseEstimator):
             self._random_state = _copy_random_state(self._random_state)
         self._activations = activations
         if first_pass:
-            self._initialize(layer_units, X.dtype, self._random_state)
+            self._initialize(layer_units, X.dtype, self._random_state, inits, norm)
         else:
             self._continue_stopping_state()
-        # coefs_ and intercepts_ become views of the network's flat parameters
-        net = Network(
-            layer_units,
-            activations,
-            self.out_activation_,
-            X.dtype,
-            dropout,
-            exact_loss=self._exact_loss(),
-        )
-        net.load(self.coefs_, self.intercepts_)
-        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+        # the fitted arrays become views of the network's flat parameters
+        net = self._network(X.dtype, dropout, self._exact_loss())
+        self._adopt(net)
 
         # 4. the training
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -266,7 +269,57 @@ class BaseDeepMLP(BaseEstimator):
             )
         return sample_weight
 
-    def _check_same_architecture(self, layer_units):
+    def _network(self, dtype, dropout=None, exact_loss=False):
+        """A Network of the fitted architecture, loaded with the fitted
+        arrays (the fitted model stays untouched: the network copies them)."""
+        units = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
+        norm = self._batch_norm_layers()
+        net = Network(
+            units,
+            self._activations,
+            self.out_activation_,
+            dtype,
+            dropout,
+            exact_loss=exact_loss,
+            batch_norm=norm,
+            momentum=self.batch_norm_momentum,
+        )
+        net.load(self.coefs_, self.intercepts_, self._batch_norm_arrays())
+        return net
+
+    def _adopt(self, net):
+        """Make the fitted arrays views of ``net``'s parameters and state."""
+        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+        if any(net.batch_norm):
+            self.batch_norm_gamma_, self.batch_norm_beta_ = net.gammas, net.betas
+            self.batch_norm_mean_, self.batch_norm_var_ = net.means, net.vars
+
+    def _batch_norm_arrays(self):
+        """``(gammas, betas, means, vars)`` of the fitted model, or None."""
+        if not any(self._batch_norm_layers()):
+            return None
+        return tuple(getattr(self, f"batch_norm_{n}_") for n in BN_ATTRIBUTES)
+
+    def _batch_norm_layers(self):
+        """Which hidden layers of the fitted model have batch normalisation."""
+        gammas = getattr(self, "batch_norm_gamma_", None)
+        if gammas is None:  # none, or a model from before batch norm existed
+            return [False] * (len(self.coefs_) - 1)
+        return [gamma is not None for gamma in gammas]
+
+    def _check_batch_rows(self, n_samples):
+        rows = n_samples
+        if self.solver != "lbfgs" and self.batch_size != "auto":
+            rows = min(self.batch_size, n_samples)
+        if rows < 2:
+            raise ValueError(
+                f"batch_norm needs batches of at least 2 samples (it normalises "
+                f"each unit over the batch, and the variance of one sample is "
+                f"0); this fit's batches have {rows}. Use batch_size >= 2, pass "
+                "more samples (partial_fit included), or set batch_norm=False."
+            )
+
+    def _check_same_architecture(self, layer_units, norm):
         fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
         if fitted[1:-1] != layer_units[1:-1]:
             raise ValueError(
@@ -280,8 +333,16 @@ class BaseDeepMLP(BaseEstimator):
                 f"The fitted network has {fitted[0]} inputs and {fitted[-1]} "
                 f"outputs; this data gives {layer_units[0]} and {layer_units[-1]}."
             )
+        if norm != self._batch_norm_layers():
+            raise ValueError(
+                f"batch_norm={self.batch_norm!r} does not match the fitted "
+                f"network, whose layers have batch_norm={self._batch_norm_layers()}: "
+                "warm_start and partial_fit continue that network and cannot "
+                "add or remove batch normalisation. Fit with warm_start=False "
+                "to start anew."
+            )
 
-    def _initialize(self, layer_units, dtype, random_state):
+    def _initialize(self, layer_units, dtype, random_state, inits, norm):
         self.n_iter_ = 0
         self.t_ = 0
         self.n_outputs_ = layer_units[-1]
@@ -291,16 +352,35 @@ class BaseDeepMLP(BaseEstimator):
         init_acts = self._activations + self._activations[-1:]
         if not init_acts:
             init_acts = [self.activation if isinstance(self.activation, str) else ""]
-        init = INITIALIZERS[self.weight_init]
         self.coefs_, self.intercepts_ = [], []
-        for layer, act in enumerate(init_acts):
+        for layer, (act, scheme) in enumerate(zip(init_acts, inits)):
+            init = INITIALIZERS[scheme]
             W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
             self.coefs_.append(W.astype(dtype))
             self.intercepts_.append(b.astype(dtype))
+        self._init_batch_norm(layer_units, dtype, norm)
         self.loss_curve_ = []
         for stale in ("_best_params", "_optimizer"):  # a previous fit's
             self.__dict__.pop(stale, None)
         self._reset_stopping_state()
+
+    def _init_batch_norm(self, layer_units, dtype, norm):
+        """gamma = 1, beta = 0 and the running mean 0 and variance 1 (the
+        identity transformation), and no bias where beta replaces it. The
+        biases were drawn all the same, to keep the random stream of every
+        scheme the one without batch normalisation."""
+        for name in (f"batch_norm_{n}_" for n in BN_ATTRIBUTES):
+            self.__dict__.pop(name, None)
+        if not any(norm):
+            return
+        arrays = {n: [] for n in BN_ATTRIBUTES}
+        for layer, (on, n) in enumerate(zip(norm, layer_units[1:-1])):
+            if on:
+                self.intercepts_[layer][...] = 0
+            for name, value in zip(BN_ATTRIBUTES, (1, 0, 0, 1)):
+                arrays[name].append(np.full(n, value, dtype) if on else None)
+        for name, values in arrays.items():
+            setattr(self, f"batch_norm_{name}_", values)
 
     def _early_stopping_on(self):
         return self.early_stopping and self.solver != "lbfgs"
@@ -428,9 +508,16 @@ class BaseDeepMLP(BaseEstimator):
 
     # ------------------------------------------------------------ prediction
     def _logits(self, X, coefs=None, intercepts=None):
-        """Output-layer pre-activations of already validated X, in chunks."""
-        coefs = self.coefs_ if coefs is None else coefs
-        intercepts = self.intercepts_ if intercepts is None else intercepts
+        """Output-layer pre-activations of already validated X, in chunks.
+
+        ``coefs`` and ``intercepts`` default to the fitted model's, with any
+        batch normalisation folded into them (its running statistics).
+        """
+        if coefs is None:
+            coefs, intercepts = self.coefs_, self.intercepts_
+            bn = self._batch_norm_arrays()
+            if bn is not None:
+                coefs, intercepts = fold_layers(coefs, intercepts, *bn)
         row_bytes = np.dtype(X.dtype).itemsize * sum(c.shape[1] for c in coefs)
         chunk_rows = max(1, _PREDICT_CHUNK_BYTES // row_bytes)
         with np.errstate(over="ignore", invalid="ignore"):

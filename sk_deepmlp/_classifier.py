@@ -152,6 +152,8 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         warmup_epochs=0,
         lr_decay=None,
         min_learning_rate=0.0,
+        batch_norm=False,
+        batch_norm_momentum=0.9,
         label_smoothing=0.0,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else

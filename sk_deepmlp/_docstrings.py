@@ -14,8 +14,8 @@ PARAMETERS = Template(
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The ith element is the number of units in the ith hidden layer.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu'} or \
-list of such str, default='relu'
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', \
+'elu', 'selu', 'gelu', 'silu', 'softplus'} or list of such str, default='relu'
         Activation of the hidden layers; a list or tuple gives one activation
         per hidden layer and must be as long as ``hidden_layer_sizes``.
 
@@ -25,6 +25,14 @@ list of such str, default='relu'
         - 'relu', ``g(z) = max(0, z)``: the usual choice.
         - 'leaky_relu', ``g(z) = max(0.01 z, z)``: like relu, but units with
           negative input keep a small gradient, so they cannot die.
+        - 'elu', ``g(z) = z`` for ``z > 0``, ``exp(z) - 1`` otherwise: smooth,
+          with negative outputs that pull the mean activation towards 0.
+        - 'selu', ``1.0507 * elu_1.6733(z)``: self-normalising with
+          ``weight_init='lecun_normal'`` and no dropout.
+        - 'gelu', ``g(z) = z Phi(z)`` with ``Phi`` the standard normal CDF
+          (the exact erf form, not the tanh approximation).
+        - 'silu' (swish), ``g(z) = z / (1 + exp(-z))``.
+        - 'softplus', ``g(z) = log(1 + exp(z))``: a smooth relu.
 
     solver : {'lbfgs', 'sgd', 'adam', 'rmsprop'}, default='adam'
         The optimiser. 'adam' works well on large data sets (thousands of
@@ -126,10 +134,12 @@ list of such str, default='relu'
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
 
-    weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
-'he_normal', 'small_random'}, default='glorot_uniform'
-        How the weights are drawn. Never all zeros: the units of a layer would
-        stay identical.
+    weight_init : str or list of str, default='glorot_uniform'
+        How the weights are drawn: one of 'glorot_uniform', 'glorot_normal',
+        'he_uniform', 'he_normal', 'lecun_normal', 'small_random'. Never all
+        zeros: the units of a layer would stay identical. A list gives one
+        scheme per hidden layer, like ``activation`` (the output layer takes
+        the last one), or one per weight matrix, the output layer's last.
 
         - 'glorot_uniform': $reference's scheme, ``U(-r, r)`` with
           ``r = sqrt(6 / (fan_in + fan_out))`` (2 instead of 6 for 'logistic'),
@@ -138,6 +148,8 @@ list of such str, default='relu'
           tanh and logistic networks.
         - 'he_uniform', 'he_normal': variance ``2 / fan_in``, zero biases; for
           deep relu and leaky_relu networks, whose signal they keep at scale.
+        - 'lecun_normal': ``N(0, 1 / fan_in)``, zero biases; the scheme that
+          'selu' needs to keep activations at mean 0 and variance 1.
         - 'small_random': ``0.01 * N(0, 1)``, zero biases; fine for one hidden
           layer, but the signal vanishes in deep networks (a teaching
           contrast, rarely what you want).
@@ -200,6 +212,28 @@ list of such str, default='relu'
         when it has not improved by ``tol`` for ``n_iter_no_change`` epochs,
         and the weights of the epoch where it was best are restored.
 
+    batch_norm : bool or array-like of bool, default=False
+        Batch normalisation after each hidden layer's linear step, before its
+        activation (and before dropout): in training, ``z_hat = (z - mu) /
+        sqrt(var + 1e-5)`` with the batch's mean and variance (weighted by
+        ``sample_weight``), then ``gamma * z_hat + beta`` with learned
+        ``gamma`` and ``beta``, which every solver trains (``alpha`` and
+        ``weight_decay`` leave them alone). The layer's bias is dropped
+        (kept at 0 in ``intercepts_``): ``beta`` replaces it. Prediction uses
+        running averages of the statistics instead, folded into the layer's
+        weights. True normalises every hidden layer; a list gives one bool
+        per hidden layer. Batches need at least 2 samples; a last batch of
+        one joins the batch before it.
+
+    batch_norm_momentum : float, default=0.9
+        Weight of the old value in the running averages, ``stat <- momentum *
+        stat + (1 - momentum) * batch_stat`` after each batch: Keras's
+        convention and PyTorch's default (its ``momentum=0.1`` is 0.9 here;
+        Keras's default 0.99 suits data of many batches per epoch, and on
+        small data leaves the averages far from the statistics after tens of
+        epochs). 'lbfgs' sets them to the whole training set's statistics
+        instead, which its full-batch steps used.
+
 """
 )
 
@@ -237,6 +271,15 @@ ATTRIBUTES = Template(
 
     intercepts_ : list of ndarray of shape (n_out,)
         Bias vector of each layer, live like ``coefs_``.
+
+    batch_norm_gamma_, batch_norm_beta_ : list of (ndarray of shape (n_units,) or None)
+        Batch normalisation's learned scale and shift of each hidden layer
+        (None for a layer without it); only with ``batch_norm``. Live, like
+        ``coefs_``.
+
+    batch_norm_mean_, batch_norm_var_ : list of (ndarray of shape (n_units,) or None)
+        The running mean and variance of each batch-normalised layer's linear
+        step, which prediction uses; only with ``batch_norm``.
 
     n_features_in_ : int
         Number of features seen during fit.

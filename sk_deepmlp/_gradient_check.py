@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._base import BaseDeepMLP
-from ._network import Network
 
 
 def numerical_gradient(loss, params, eps=1e-6):
@@ -55,7 +54,9 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     penalty, with its ``class_weight`` and the given ``sample_weight``) at its
     current parameters twice: with the backward pass, and numerically with
     centered differences ``(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)``
-    for every parameter, all in float64 and without dropout. It returns
+    for every parameter, all in float64 and without dropout. Batch
+    normalisation is checked as it trains, with the statistics of ``X``. It
+    returns
     ``||g_num - g|| / (||g_num|| + ||g||)``: below about 1e-7 the backward pass
     is right. The cost is two forward passes per parameter, so use a small
     network and a few samples.
@@ -101,14 +102,6 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     sample_weight = estimator._sample_weight(Y, sample_weight)
-    units = [X.shape[1], *(c.shape[1] for c in estimator.coefs_)]
     # the exact loss: finite differences of a clipped one are 0 where it saturates
-    net = Network(
-        units,
-        estimator._activations,
-        estimator.out_activation_,
-        np.float64,
-        exact_loss=True,
-    )
-    net.load(estimator.coefs_, estimator.intercepts_)
+    net = estimator._network(np.float64, exact_loss=True)
     return network_gradient_error(net, X, Y, sample_weight, estimator.alpha, eps)

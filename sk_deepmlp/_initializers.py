@@ -42,6 +42,13 @@ def he_normal(fan_in, fan_out, activation, random_state):
     return random_state.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
 
 
+def lecun_normal(fan_in, fan_out, activation, random_state):
+    """W ~ N(0, 1 / fan_in), b = 0: the variance that SELU's self-normalising
+    property assumes (a plain normal, where Keras truncates at 2 std)."""
+    std = np.sqrt(1.0 / fan_in)
+    return random_state.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)
+
+
 def small_random(fan_in, fan_out, activation, random_state):
     """W = 0.01 * N(0, 1), b = 0: the classic course scheme.
 
@@ -56,5 +63,6 @@ INITIALIZERS = {
     "glorot_normal": glorot_normal,
     "he_uniform": he_uniform,
     "he_normal": he_normal,
+    "lecun_normal": lecun_normal,
     "small_random": small_random,
 }

@@ -1,8 +1,9 @@
 """The two boxes of a dense layer.
 
 Forward box: ``Z = A_prev @ W + b``, ``A = g(Z)``; the cache is ``(A_prev, A)``
-(every derivative in ``_activations`` is a function of ``A``, so ``Z`` need not
-be kept). Backward box: from ``dA``, ``dZ = dA * g'(Z)``, then
+(most derivatives in ``_activations`` are functions of ``A``, so ``Z`` need not
+be kept), or ``(A_prev, Z)`` for the few that need ``Z`` (``FROM_Z``).
+Backward box: from ``dA``, ``dZ = dA * g'(Z)``, then
 ``dW = A_prev.T @ dZ``, ``db = dZ.sum(0)`` and ``dA_prev = dZ @ W.T``.
 
 The boxes write into buffers that the caller owns and update no parameter: the
@@ -13,34 +14,30 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import ACTIVATIONS, DERIVATIVES
+from ._activations import DERIVATIVES
 
 
-def dense_forward(A_prev, W, b, activation, out):
-    """Forward box: write ``g(A_prev @ W + b)`` into ``out`` and return it.
+def linear_forward(A_prev, W, b, out):
+    """The forward box's linear step: write ``Z = A_prev @ W + b`` into ``out``.
 
-    Parameters
-    ----------
-    A_prev : {ndarray, sparse matrix} of shape (m, n_in)
-        The previous layer's activations (``X`` for the first layer).
-    W : ndarray of shape (n_in, n_out)
-    b : ndarray of shape (n_out,)
-    activation : str
-        A key of ``ACTIVATIONS``; ``"identity"`` leaves the logits ``Z``.
-    out : ndarray of shape (m, n_out)
-        Receives ``A``; it is this layer's part of the cache.
+    The network applies the activation (after batch normalisation, where a
+    layer has it) with ``ACTIVATIONS``.
     """
     if sparse.issparse(A_prev):
         out[...] = A_prev @ W
     else:
         np.matmul(A_prev, W, out=out)
     out += b
-    return ACTIVATIONS[activation](out)
+    return out
 
 
-def activation_backward(dA, A, activation):
-    """First half of the backward box: ``dZ = dA * g'(Z)``, in place on ``dA``."""
-    return DERIVATIVES[activation](A, dA)
+def activation_backward(dA, cache, activation):
+    """First half of the backward box: ``dZ = dA * g'(Z)``, in place on ``dA``.
+
+    ``cache`` is the layer's output ``A``, or ``Z`` for the activations in
+    ``FROM_Z``.
+    """
+    return DERIVATIVES[activation](cache, dA)
 
 
 def dense_backward(dZ, A_prev, W, dW, db, dA_prev=None, l2=0.0, work=None):

@@ -1,9 +1,16 @@
 """A stack of dense layers: the forward pass, the backward pass, the parameters.
 
 All parameters live in one flat vector, ``coefs`` first then ``intercepts`` (the
-order of MLPClassifier's packing), and the per-layer ``W`` and ``b`` are views
-into it. An optimiser step is then a few whole-vector operations, L-BFGS can
-work on the vector directly, and the gradient has the same layout.
+order of MLPClassifier's packing), then batch normalisation's ``gamma`` and
+``beta`` of each layer that has it, and the per-layer arrays are views into
+it. An optimiser step is then a few whole-vector operations, L-BFGS can work
+on the vector directly, and the gradient has the same layout.
+
+Batch normalisation's running means and variances are state, not parameters:
+no gradient moves them. They follow the parameters in one ``storage`` vector
+(``params`` and ``stats`` are its two views), so that a checkpoint of the
+model is one copy of ``storage``. Without batch normalisation ``stats`` is
+empty and ``storage`` is ``params``.
 """
 
 from itertools import pairwise
@@ -11,13 +18,15 @@ from itertools import pairwise
 import numpy as np
 from scipy import sparse
 
-from ._activations import ACTIVATIONS
-from ._layers import activation_backward, dense_backward, dense_forward
+from ._activations import ACTIVATIONS, FROM_Z
+from ._batchnorm import batch_norm_backward, batch_norm_forward, fold
+from ._layers import activation_backward, dense_backward, linear_forward
 from ._losses import OUTPUT_LOSSES, output_delta, weighted_mean
 
 
-def _views(flat, layer_units):
-    """Split a flat vector into per-layer ``(coefs, intercepts)`` views."""
+def _views(flat, layer_units, batch_norm):
+    """Split a flat vector into per-layer views: ``coefs``, ``intercepts``,
+    and the pairs of ``batch_norm`` vectors (None for a layer without)."""
     coefs, intercepts, start = [], [], 0
     for n_in, n_out in pairwise(layer_units):
         coefs.append(flat[start : start + n_in * n_out].reshape(n_in, n_out))
@@ -25,7 +34,12 @@ def _views(flat, layer_units):
     for n_out in layer_units[1:]:
         intercepts.append(flat[start : start + n_out])
         start += n_out
-    return coefs, intercepts
+    first, second = [], []
+    for on, n in zip(batch_norm, layer_units[1:-1]):
+        first.append(flat[start : start + n] if on else None)
+        second.append(flat[start + n : start + 2 * n] if on else None)
+        start += 2 * n if on else 0
+    return coefs, intercepts, first, second
 
 
 class Network:
@@ -47,6 +61,12 @@ class Network:
         instead of the one scikit-learn reports (clipped probabilities, a
         squared error averaged over outputs; see ``_losses``). The gradient
         is the same either way.
+    batch_norm : list of bool, default=None
+        Whether each hidden layer normalises its linear step over the batch
+        (see ``_batchnorm``); None means no layer does.
+    momentum : float, default=0.9
+        Weight of the old value in batch normalisation's running averages,
+        ``stat = momentum * stat + (1 - momentum) * batch_stat``.
     """
 
     def __init__(
@@ -57,37 +77,78 @@ class Network:
         dtype,
         dropout=None,
         exact_loss=False,
+        batch_norm=None,
+        momentum=0.9,
     ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
-        self.dropout = list(dropout) if dropout else [0.0] * len(self.activations)
+        n_hidden = len(self.activations)
+        self.dropout = list(dropout) if dropout else [0.0] * n_hidden
+        self.batch_norm = list(batch_norm) if batch_norm else [False] * n_hidden
+        self.momentum = float(momentum)
+        self.track_stats = True  # fit_lbfgs sets the statistics itself
         self.out_activation = out_activation
         self.reported_loss = not exact_loss
         self.dtype = np.dtype(dtype)
         self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
-        self.n_params = self.n_coefs + sum(self.layer_units[1:])
-        self.params = np.zeros(self.n_params, dtype=self.dtype)
+        n_normalised = sum(n for on, n in zip(self.batch_norm, layer_units[1:]) if on)
+        self.n_params = self.n_coefs + sum(self.layer_units[1:]) + 2 * n_normalised
+        self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
+        self.params, self.stats = np.split(self.storage, [self.n_params])
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
-        self.coefs, self.intercepts = _views(self.params, self.layer_units)
-        self.dcoefs, self.dintercepts = _views(self.grad, self.layer_units)
+        units, norm = self.layer_units, self.batch_norm
+        self.coefs, self.intercepts, self.gammas, self.betas = _views(
+            self.params, units, norm
+        )
+        self.dcoefs, self.dintercepts, self.dgammas, self.dbetas = _views(
+            self.grad, units, norm
+        )
+        self.means, self.vars = self._stats_views(units, norm)
+        for layer, on in enumerate(norm):
+            if on:  # the identity transformation until trained
+                self.gammas[layer][...] = 1
+                self.vars[layer][...] = 1
         self._l2_work = [np.empty_like(W) for W in self.coefs]  # scratch for l2 * W
         self._rows = 0
         self._views = {}
 
-    def load(self, coefs, intercepts):
-        """Copy per-layer arrays into the flat parameter vector."""
-        for name, given, own in (
+    def _stats_views(self, units, norm):
+        """Per-layer views of the running means and variances in ``stats``."""
+        means, variances, start = [], [], 0
+        for on, n in zip(norm, units[1:-1]):
+            means.append(self.stats[start : start + n] if on else None)
+            variances.append(self.stats[start + n : start + 2 * n] if on else None)
+            start += 2 * n if on else 0
+        return means, variances
+
+    def load(self, coefs, intercepts, batch_norm=None):
+        """Copy per-layer arrays into the flat vectors.
+
+        ``batch_norm`` is ``(gammas, betas, means, vars)``, lists with None
+        for the layers without batch normalisation; None keeps the identity
+        transformation that ``__init__`` set.
+        """
+        pairs = [
             ("coefs_", coefs, self.coefs),
             ("intercepts_", intercepts, self.intercepts),
-        ):
-            shapes = [np.shape(a) for a in given]
-            expected = [a.shape for a in own]
+        ]
+        if batch_norm is not None:
+            names = ("gamma", "beta", "mean", "var")
+            owns = (self.gammas, self.betas, self.means, self.vars)
+            pairs += [
+                (f"batch_norm_{name}_", given, own)
+                for name, given, own in zip(names, batch_norm, owns)
+            ]
+        for name, given, own in pairs:
+            shapes = [None if a is None else np.shape(a) for a in given]
+            expected = [None if a is None else a.shape for a in own]
             if shapes != expected:
                 raise ValueError(
                     f"{name} has shapes {shapes}, but this network needs {expected}."
                 )
             for dst, src in zip(own, given):
-                dst[...] = src
+                if dst is not None:
+                    dst[...] = src
 
     def _buffers(self, m):
         """Activation and gradient buffers for a batch of ``m`` rows.
@@ -99,10 +160,23 @@ class Network:
             units = self.layer_units[1:]
             self._acts = [np.empty((m, n), dtype=self.dtype) for n in units]
             self._dacts = [np.empty((m, n), dtype=self.dtype) for n in units[:-1]]
+            # extra caches only where needed: Z for the activations whose
+            # derivative needs it, z_hat for batch normalisation
+            self._zs = [
+                np.empty((m, n), self.dtype) if g in FROM_Z else None
+                for g, n in zip(self.activations, units)
+            ]
+            self._z_hats = [
+                np.empty((m, n), self.dtype) if on else None
+                for on, n in zip(self.batch_norm, units)
+            ]
             self._rows = m
             self._views = {}
         if m not in self._views:
-            self._views[m] = [a[:m] for a in self._acts], [d[:m] for d in self._dacts]
+            self._views[m] = tuple(
+                [None if a is None else a[:m] for a in buffers]
+                for buffers in (self._acts, self._dacts, self._zs, self._z_hats)
+            )
         return self._views[m]
 
     def draw_masks(self, m, random_state):
@@ -123,28 +197,75 @@ class Network:
             masks.append(kept.astype(self.dtype) / self.dtype.type(keep))
         return masks
 
-    def forward(self, X, masks=None):
-        """Forward pass.
+    def forward(self, X, masks=None, sample_weight=None):
+        """Forward pass in training mode.
+
+        Each hidden layer is ``Z = A_prev @ W + b``, then batch
+        normalisation where it is on (with the batch's statistics, which
+        also update the running averages), then ``A = g(Z)``, then the
+        dropout mask.
 
         Returns
         -------
         inputs : list of {ndarray, sparse matrix}
             The input of each layer: ``X``, then each hidden layer's output
             after its dropout mask.
-        acts : list of ndarray
-            Each hidden layer's output ``g(Z)`` before the mask (the cache of
-            its derivative), and the logits of the output layer last.
+        caches : list of ndarray
+            What each hidden layer's derivative needs: ``g(Z)``, or ``Z`` for
+            the activations in ``FROM_Z``; the logits of the output layer
+            last.
+        sigmas : list of (ndarray or None)
+            ``sqrt(var + EPSILON)`` of each batch-normalised layer.
         """
-        acts, _ = self._buffers(X.shape[0])
-        inputs = [X]
+        acts, _, zs, z_hats = self._buffers(X.shape[0])
+        inputs, caches, sigmas = [X], [], []
         last = len(acts) - 1
         for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            g = self.activations[layer] if layer < last else "identity"
-            A = dense_forward(inputs[-1], W, b, g, out=acts[layer])
-            if layer < last:
-                mask = masks[layer] if masks else None
-                inputs.append(A if mask is None else A * mask)
-        return inputs, acts
+            Z = linear_forward(inputs[-1], W, b, out=acts[layer])
+            if layer == last:
+                caches.append(Z)
+                break
+            sigmas.append(None)
+            if self.batch_norm[layer]:
+                sigmas[-1] = self._normalise(layer, Z, sample_weight, z_hats[layer])
+            g = self.activations[layer]
+            if g in FROM_Z:
+                zs[layer][...] = Z  # before the activation overwrites it
+            A = ACTIVATIONS[g](Z)
+            caches.append(zs[layer] if g in FROM_Z else A)
+            mask = masks[layer] if masks else None
+            inputs.append(A if mask is None else A * mask)
+        return inputs, caches, sigmas
+
+    def _normalise(self, layer, Z, sample_weight, z_hat):
+        gamma, beta = self.gammas[layer], self.betas[layer]
+        mean, var, sigma = batch_norm_forward(Z, gamma, beta, sample_weight, z_hat)
+        if self.track_stats:
+            for running, batch in ((self.means[layer], mean), (self.vars[layer], var)):
+                running *= self.momentum
+                running += (1 - self.momentum) * batch
+        return sigma
+
+    def set_stats(self, X, sample_weight=None):
+        """Set the running statistics to those of ``X`` (with the current
+        parameters, one layer after another), as L-BFGS's full batch gives
+        them: prediction then normalises exactly as training did."""
+        if any(self.batch_norm):
+            saved = self.momentum, self.track_stats
+            self.momentum, self.track_stats = 0.0, True
+            try:
+                self.forward(X, sample_weight=sample_weight)
+            finally:
+                self.momentum, self.track_stats = saved
+
+    def inference_layers(self):
+        """Per-layer ``(coefs, intercepts)`` for prediction: the training
+        arrays themselves, or new ones with batch normalisation folded in."""
+        if not any(self.batch_norm):
+            return self.coefs, self.intercepts
+        return fold_layers(
+            self.coefs, self.intercepts, self.gammas, self.betas, self.means, self.vars
+        )
 
     def loss_grad(self, X, Y, sample_weight, alpha, masks=None):
         """Loss at the current parameters; the gradient is written into ``grad``.
@@ -165,9 +286,10 @@ class Network:
         loss : float
             Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
-        inputs, acts = self.forward(X, masks)
-        _, dacts = self._buffers(X.shape[0])
-        losses = OUTPUT_LOSSES[self.out_activation](acts[-1], Y, self.reported_loss)
+        inputs, caches, sigmas = self.forward(X, masks, sample_weight)
+        _, dacts, _, z_hats = self._buffers(X.shape[0])
+        logits = caches[-1]
+        losses = OUTPUT_LOSSES[self.out_activation](logits, Y, self.reported_loss)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
         # compute the float32 L2 term in float64, through a slow casting loop
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
@@ -178,9 +300,9 @@ class Network:
             loss += 0.5 * alpha * float(np.dot(W_flat, W_flat)) / sw_sum
 
         # delta[last] = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
-        dZ = output_delta(acts[-1], Y, sample_weight)
+        dZ = output_delta(logits, Y, sample_weight)
         l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2
-        for layer in range(len(acts) - 1, -1, -1):
+        for layer in range(len(caches) - 1, -1, -1):
             dA_prev = dacts[layer - 1] if layer > 0 else None
             dense_backward(
                 dZ,
@@ -192,12 +314,45 @@ class Network:
                 l2,
                 self._l2_work[layer],
             )
+            if layer < len(sigmas) and sigmas[layer] is not None:
+                # beta replaces the bias, which the normalisation cancels:
+                # its gradient is 0 up to rounding, and kept at exactly 0
+                self.dintercepts[layer][...] = 0
             if layer > 0:
-                if masks and masks[layer - 1] is not None:
-                    dA_prev *= masks[layer - 1]  # dropped units pass no gradient
-                g = self.activations[layer - 1]
-                dZ = activation_backward(dA_prev, acts[layer - 1], g)
+                below = layer - 1
+                if masks and masks[below] is not None:
+                    dA_prev *= masks[below]  # dropped units pass no gradient
+                dZ = activation_backward(
+                    dA_prev, caches[below], self.activations[below]
+                )
+                if sigmas[below] is not None:
+                    dZ = batch_norm_backward(
+                        dZ,
+                        z_hats[below],
+                        self.gammas[below],
+                        sigmas[below],
+                        sample_weight,
+                        self.dgammas[below],
+                        self.dbetas[below],
+                    )
         return loss
+
+
+def fold_layers(coefs, intercepts, gammas, betas, means, variances):
+    """``coefs`` and ``intercepts`` with each batch normalisation folded into
+    its layer (``_batchnorm.fold``); layers without it are passed through."""
+    folded_coefs, folded_intercepts = list(coefs), list(intercepts)
+    for layer, gamma in enumerate(gammas):
+        if gamma is not None:
+            folded_coefs[layer], folded_intercepts[layer] = fold(
+                coefs[layer],
+                intercepts[layer],
+                gamma,
+                betas[layer],
+                means[layer],
+                variances[layer],
+            )
+    return folded_coefs, folded_intercepts
 
 
 def predict_logits(X, coefs, intercepts, activations, chunk_rows):

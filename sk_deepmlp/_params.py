@@ -11,6 +11,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from ._activations import ACTIVATIONS
+from ._initializers import INITIALIZERS
 
 
 def hidden_layer_sizes(value):
@@ -57,6 +58,51 @@ def hidden_activations(value, n_hidden):
             f"each must be one of {sorted(ACTIVATIONS)}."
         )
     return names
+
+
+def layer_initializers(value, n_hidden):
+    """One ``weight_init`` scheme per weight matrix (``n_hidden + 1``).
+
+    A list may give one scheme per hidden layer, like ``activation`` (the
+    output layer then takes the last hidden layer's), or one per weight
+    matrix, the output layer's last.
+    """
+    if isinstance(value, str):
+        return [value] * (n_hidden + 1)
+    names = _sequence("weight_init", value, f"one of {sorted(INITIALIZERS)}")
+    unknown = [n for n in names if not isinstance(n, str) or n not in INITIALIZERS]
+    if unknown:
+        raise ValueError(
+            f"Unknown weight_init scheme(s) {unknown} in {value!r}; "
+            f"each must be one of {sorted(INITIALIZERS)}."
+        )
+    if len(names) == n_hidden and n_hidden:
+        names = names + names[-1:]
+    if len(names) != n_hidden + 1:
+        raise ValueError(
+            f"weight_init has {len(names)} entries but the network has "
+            f"{n_hidden} hidden layers; give one scheme, one per hidden layer "
+            f"(the output layer then takes the last), or {n_hidden + 1}, one per "
+            "weight matrix with the output layer's last."
+        )
+    return names
+
+
+def batch_norm_flags(value, n_hidden):
+    """Whether each hidden layer has batch normalisation, from a bool or a
+    list of bools."""
+    if isinstance(value, (bool, np.bool_)):
+        return [bool(value)] * n_hidden
+    flags = _sequence("batch_norm", value, "True or False")
+    if len(flags) != n_hidden:
+        raise ValueError(
+            f"batch_norm has {len(flags)} entries but hidden_layer_sizes has "
+            f"{n_hidden} hidden layers; give one bool per hidden layer or a "
+            "single bool."
+        )
+    if not all(isinstance(f, (bool, np.bool_)) for f in flags):
+        raise ValueError(f"batch_norm entries must be True or False, got {value!r}.")
+    return [bool(f) for f in flags]
 
 
 def dropout_rates(value, n_hidden, solver):

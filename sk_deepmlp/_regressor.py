@@ -122,6 +122,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         warmup_epochs=0,
         lr_decay=None,
         min_learning_rate=0.0,
+        batch_norm=False,
+        batch_norm_momentum=0.9,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())

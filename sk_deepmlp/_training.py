@@ -93,9 +93,9 @@ def _epochs_done(checkpoint):
 
 def _interrupted(estimator, net, checkpoint):
     """Return to the end of the last finished epoch after a Ctrl-C."""
-    record, params = checkpoint
+    record, storage = checkpoint
     rewind(estimator, record)
-    net.params[...] = params
+    net.storage[...] = storage
     # the optimiser's moments are mid-epoch: the next partial_fit starts anew
     estimator.__dict__.pop("_optimizer", None)
     warnings.warn(
@@ -122,12 +122,15 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
         X_epoch, Y_epoch = _row_buffer(X), _row_buffer(Y)
         sw_epoch = None if sample_weight is None else _row_buffer(sample_weight)
     dropping = any(net.dropout)
+    # batch normalisation needs 2 rows a batch: a last batch of 1 joins the
+    # one before it (without it, batches are MLPClassifier's)
+    rows = 2 if any(net.batch_norm) else 0
     max_norm, decay = est.max_grad_norm, float(est.weight_decay)
     weights = net.params[: net.n_coefs]  # decayed; the biases are not
     show_bar = est.progress_bar and not incremental
 
     est.n_iter_ = 0
-    checkpoint = _checkpoint(est, net.params)
+    checkpoint = _checkpoint(est, net.storage)
     bar = progress_bar(show_bar, est.max_iter, "epoch", type(est).__name__)
     with deferred_warnings(show_bar):
         try:
@@ -141,7 +144,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                     if sample_weight is not None:
                         _take_rows(sample_weight, order, sw_epoch)
                 accumulated_loss = 0.0
-                for batch in gen_batches(n_samples, batch_size):
+                for batch in gen_batches(n_samples, batch_size, min_batch_size=rows):
                     sw_batch = None if sample_weight is None else sw_epoch[batch]
                     if sw_batch is not None and not sw_batch.sum() > 0:
                         continue  # a batch of zero weight teaches nothing
@@ -188,7 +191,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                     break
                 stop = _stop(est) or incremental
                 # where a Ctrl-C in the next epoch returns
-                checkpoint = _checkpoint(est, net.params)
+                checkpoint = _checkpoint(est, net.storage)
                 if stop:
                     break
                 if est.n_iter_ == est.max_iter:
@@ -204,7 +207,7 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
         finally:
             bar.close()
     if est.early_stopping and "_best_params" in vars(est):  # none if all NaN
-        net.params[...] = est._best_params
+        net.storage[...] = est._best_params
 
 
 def _stop(est):
@@ -229,7 +232,7 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
     A diverged epoch scores NaN, as in MLPClassifier, whatever its weights
     would predict: they are never kept as the best.
     """
-    logits = None if diverging else est._logits(X_val, net.coefs, net.intercepts)
+    logits = None if diverging else est._logits(X_val, *net.inference_layers())
     if logits is None or not np.isfinite(logits).all():
         score = loss = np.nan
     else:
@@ -251,7 +254,7 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
         est._no_improvement_count = 0
     first = "_best_params" not in vars(est) and not np.isnan(value)
     if value > best or first:  # NaN is never the best
-        est._best_params = net.params.copy()
+        est._best_params = net.storage.copy()  # running statistics included
     # both bests are recorded, whichever one is watched (NaN never is)
     est.best_validation_score_ = max(est.best_validation_score_, score)
     est.best_validation_loss_ = min(est.best_validation_loss_, loss)
@@ -283,7 +286,9 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
         est.n_iter_ = len(est.loss_curve_) - n_before
         est.loss_ = loss
         est.best_loss_ = min(est.best_loss_, loss)
-        checkpoint = _checkpoint(est, intermediate_result.x)
+        # the statistics do not move during L-BFGS (set_stats sets them after)
+        x = intermediate_result.x.astype(net.dtype)
+        checkpoint = _checkpoint(est, np.concatenate([x, net.stats]))
         bar.set_postfix(loss=loss, refresh=False)
         bar.update()
         if est.verbose:
@@ -291,7 +296,8 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
 
     n_before = len(est.loss_curve_)
     est.n_iter_ = 0
-    checkpoint = _checkpoint(est, net.params)
+    net.track_stats = False  # each loss evaluation would move them
+    checkpoint = _checkpoint(est, net.storage)
     bar = progress_bar(est.progress_bar, est.max_iter, "iteration", type(est).__name__)
     with deferred_warnings(est.progress_bar):
         try:
@@ -308,10 +314,13 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
             if not _epochs_done(checkpoint):
                 raise  # nothing finished: _fit puts back the previous state
             _interrupted(est, net, checkpoint)
+            net.set_stats(X, sample_weight)
             return
         finally:
             bar.close()
     net.params[...] = result.x
+    # batch normalisation: the full batch's statistics, which training used
+    net.set_stats(X, sample_weight)
     est.n_iter_ = min(result.nit, est.max_iter)
     est.loss_ = float(result.fun)
     est.best_loss_ = min(est.best_loss_, est.loss_)

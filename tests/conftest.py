@@ -39,7 +39,14 @@ def validation_record(monkeypatch):
 
     def spy(est, net, X_val, Y_val, sw_val, *args):
         original(est, net, X_val, Y_val, sw_val, *args)
-        record.append({"X_val": X_val, "Y_val": Y_val, "params": net.params.copy()})
+        record.append(
+            {
+                "X_val": X_val,
+                "Y_val": Y_val,
+                "params": net.params.copy(),
+                "stats": net.stats.copy(),  # batch normalisation's averages
+            }
+        )
 
     monkeypatch.setattr(_training, "_update_validation", spy)
     return record

@@ -3,8 +3,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy.special import erf
 
-from sk_deepmlp._activations import ACTIVATIONS, DERIVATIVES, LEAKY_SLOPE
+from sk_deepmlp._activations import (
+    ACTIVATIONS,
+    DERIVATIVES,
+    FROM_Z,
+    LEAKY_SLOPE,
+    SELU_ALPHA,
+    SELU_SCALE,
+)
 
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
@@ -20,6 +28,14 @@ def test_registries_cover_the_same_names(name):
         ("tanh", np.tanh),
         ("relu", lambda z: np.maximum(z, 0)),
         ("leaky_relu", lambda z: np.where(z > 0, z, LEAKY_SLOPE * z)),
+        ("elu", lambda z: np.where(z > 0, z, np.exp(z) - 1)),
+        (
+            "selu",
+            lambda z: SELU_SCALE * np.where(z > 0, z, SELU_ALPHA * (np.exp(z) - 1)),
+        ),
+        ("softplus", lambda z: np.log1p(np.exp(z))),
+        ("gelu", lambda z: 0.5 * z * (1 + erf(z / np.sqrt(2)))),
+        ("silu", lambda z: z / (1 + np.exp(-z))),
     ],
 )
 def test_activation_values_in_place(name, expected):
@@ -43,8 +59,35 @@ def test_derivative_matches_finite_differences(name, Z):
     numeric = (ACTIVATIONS[name](Z + eps) - ACTIVATIONS[name](Z - eps)) / (2 * eps)
     A = ACTIVATIONS[name](Z.copy())
     dA = np.ones_like(Z)
-    analytic = DERIVATIVES[name](A, dA)
+    analytic = DERIVATIVES[name](Z if name in FROM_Z else A, dA)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(FROM_Z))
+def test_activations_from_z_are_not_one_to_one(name):
+    """Why FROM_Z exists: two inputs give the same output with different
+    slopes, so the output alone cannot give the derivative."""
+    g = ACTIVATIONS[name]
+    z = np.linspace(-3, -0.001, 20000)
+    a = g(z.copy())
+    lowest = np.argmin(a)  # both dip to a minimum below zero, then rise
+    far = -2.0  # left of the minimum; the right side reaches its value too
+    target = g(np.array([far]))[0]
+    near = z[lowest:][np.argmin(np.abs(a[lowest:] - target))]
+    slopes = DERIVATIVES[name](np.array([far, near]), np.ones(2))
+    assert abs(g(np.array([near]))[0] - target) < 1e-3
+    assert slopes[0] < 0 < slopes[1]
+
+
+@pytest.mark.parametrize("name", sorted(set(ACTIVATIONS) - {"identity"}))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_activations_keep_the_dtype_and_overflow_nowhere(name, dtype):
+    Z = np.array([[-1000.0, -50.0, 0.0, 50.0, 1000.0]], dtype=dtype)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        A = ACTIVATIONS[name](Z.copy())
+        dZ = DERIVATIVES[name](Z if name in FROM_Z else A, np.ones_like(Z))
+    assert A.dtype == dZ.dtype == dtype
+    assert np.isfinite(A).all() and np.isfinite(dZ).all()
 
 
 def test_leaky_relu_keeps_gradient_for_negative_inputs():

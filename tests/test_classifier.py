@@ -491,7 +491,7 @@ def test_continuous_target():
     "params",
     [
         {"solver": "newton"},
-        {"activation": "softplus"},
+        {"activation": "swish"},
         {"alpha": -1.0},
         {"learning_rate_init": 0.0},
         {"batch_size": 0},

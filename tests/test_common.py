@@ -43,8 +43,24 @@ CONFIGURATIONS = [
         weight_init="glorot_normal",
         **FAST,
     ),
+    # batch normalisation, with each solver family, and the new activations
+    DeepMLPClassifier(batch_norm=True, **FAST),
+    DeepMLPClassifier(batch_norm=True, solver="lbfgs", **FAST),
+    DeepMLPClassifier(
+        hidden_layer_sizes=(16, 8, 8),
+        activation=["gelu", "silu", "elu"],
+        batch_norm=[True, False, True],
+        **FAST,
+    ),
+    DeepMLPClassifier(
+        hidden_layer_sizes=(16, 8),
+        activation=["selu", "softplus"],
+        weight_init=["lecun_normal", "he_normal"],
+        **FAST,
+    ),
     DeepMLPRegressor(**FAST),
     DeepMLPRegressor(solver="lbfgs", **FAST),
+    DeepMLPRegressor(batch_norm=True, learning_rate_init=0.01, **FAST),
     DeepMLPRegressor(solver="sgd", **FAST),
     # check_regressors_train wants R² > 0.5 from 100 epochs on 200 samples:
     # these two need a larger step than adam's default to get there

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
 from sk_deepmlp import DeepMLPClassifier, check_gradients
+from sk_deepmlp._activations import ACTIVATIONS
 from sk_deepmlp._network import _views
 from sk_deepmlp._weights import _balanced_weights
 
@@ -49,6 +50,7 @@ def test_default_init_is_mlpclassifiers(multiclass_data):
         ("he_uniform", lambda fan_in, fan_out: np.sqrt(2 / fan_in)),
         ("glorot_normal", lambda fan_in, fan_out: np.sqrt(2 / (fan_in + fan_out))),
         ("small_random", lambda fan_in, fan_out: 0.01),
+        ("lecun_normal", lambda fan_in, fan_out: np.sqrt(1 / fan_in)),
     ],
 )
 def test_init_schemes_draw_the_documented_scale(scheme, expected_std):
@@ -60,6 +62,70 @@ def test_init_schemes_draw_the_documented_scale(scheme, expected_std):
     W = clf.coefs_[0]
     assert W.std() == pytest.approx(expected_std(300, 200), rel=0.05)
     assert np.abs(clf.intercepts_[0]).max() < 0.01  # zero biases, one step on
+
+
+@pytest.mark.parametrize(
+    "weight_init, expected",
+    [
+        (["he_normal", "small_random"], ["he_normal", "small_random", "small_random"]),
+        (
+            ["he_normal", "lecun_normal", "small_random"],
+            ["he_normal", "lecun_normal", "small_random"],
+        ),
+    ],
+)
+def test_weight_init_per_layer(weight_init, expected):
+    """One scheme per hidden layer (the output layer takes the last), or one
+    per weight matrix: each matrix is drawn with its own scheme's scale."""
+    X = np.random.RandomState(0).randn(4, 300)
+    clf = DeepMLPClassifier(
+        hidden_layer_sizes=(200, 100),
+        weight_init=weight_init,
+        learning_rate_init=1e-12,
+        random_state=0,
+    ).partial_fit(X, [0, 1, 0, 1], classes=[0, 1])
+    scales = {
+        "he_normal": lambda n_in, n_out: np.sqrt(2 / n_in),
+        "lecun_normal": lambda n_in, n_out: np.sqrt(1 / n_in),
+        "small_random": lambda n_in, n_out: 0.01,
+    }
+    for W, scheme in zip(clf.coefs_, expected):
+        std = scales[scheme](*W.shape)
+        tolerance = 0.25 if W.size < 1000 else 0.05  # the output has 100 weights
+        assert W.std() == pytest.approx(std, rel=tolerance), scheme
+
+
+@pytest.mark.parametrize(
+    "weight_init, message",
+    [
+        (["he_normal"] * 4, "weight_init has 4 entries"),
+        (["he_normal", "xavier"], r"Unknown weight_init scheme\(s\) \['xavier'\]"),
+        ({"he_normal": 1}, "'weight_init' parameter"),
+    ],
+)
+def test_weight_init_per_layer_errors(multiclass_data, weight_init, message):
+    X, y = multiclass_data
+    clf = DeepMLPClassifier(hidden_layer_sizes=(5, 5), weight_init=weight_init)
+    with pytest.raises((ValueError, TypeError), match=message):
+        clf.fit(X, y)
+
+
+def test_selu_with_lecun_normal_keeps_deep_activations_normalised():
+    """SELU's promise: with LeCun-normal weights, zero biases and standard
+    inputs, each layer's outputs stay near mean 0 and variance 1."""
+    X = np.random.RandomState(0).randn(2000, 100)
+    clf = DeepMLPClassifier(
+        hidden_layer_sizes=(100,) * 8,
+        activation="selu",
+        weight_init="lecun_normal",
+        learning_rate_init=1e-12,
+        random_state=0,
+    ).partial_fit(X, np.arange(2000) % 2, classes=[0, 1])
+    A = X
+    for W, b in zip(clf.coefs_[:-1], clf.intercepts_[:-1]):
+        A = ACTIVATIONS["selu"](A @ W + b)
+    assert abs(A.mean()) < 0.15
+    assert 0.7 < A.var() < 1.3
 
 
 def test_small_random_signal_vanishes_in_deep_networks_he_normal_keeps_it():
@@ -146,7 +212,7 @@ def test_early_stopping_scores_without_dropout(multiclass_data, validation_recor
     quiet_fit(clf, X, y)
     last = validation_record[-1]
     # predict's path, which never drops units, at the last epoch's parameters
-    clf.coefs_, clf.intercepts_ = _views(last["params"], [8, 10, 3])
+    clf.coefs_, clf.intercepts_, _, _ = _views(last["params"], [8, 10, 3], [False])
     logits = clf.decision_function(last["X_val"])
     y_val = last["Y_val"].argmax(axis=1)
     assert clf.validation_scores_[-1] == np.mean(logits.argmax(axis=1) == y_val)
