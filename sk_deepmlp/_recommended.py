@@ -51,7 +51,7 @@ def recommended_params(X, y):
     wider, regularised network with a warm-up and cosine learning-rate
     schedule and label smoothing. On the quality benchmark (cross-validated
     accuracy over four bundled and four synthetic data sets, see
-    :doc:`benchmarks`) it gains about 1.8 points of mean accuracy over
+    :doc:`/benchmarks`) it gains about 1.8 points of mean accuracy over
     MLPClassifier's defaults for about twice the fit time. It is a starting
     point, not a tuned model: a grid search on your own data can do better.
 
