@@ -1,0 +1,131 @@
+"""The fitted network as the estimators hold it: its arrays, its shape, and
+the Network that training and the gradient check build from them.
+
+The fitted model is a set of public attributes (``coefs_``, ``intercepts_``
+and, with batch normalisation, ``batch_norm_gamma_``, ``_beta_``, ``_mean_``
+and ``_var_``). Training copies them into a ``Network``'s flat vectors and
+makes the attributes views of those (``_adopt``), so that a fit that fails
+leaves the previous arrays untouched; prediction reads them directly, with
+batch normalisation folded into the weights.
+"""
+
+import numpy as np
+
+from ._network import Network, fold_layers, predict_logits
+
+#: The fitted attributes of batch normalisation: batch_norm_<name>_.
+BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
+
+# predict* work on chunks of about this many bytes of activations
+_PREDICT_CHUNK_BYTES = 8 * 2**20
+
+
+class FittedNetworkMixin:
+    """The fitted network's arrays, for BaseDeepMLP; not for direct use."""
+
+    def _network(self, dtype, dropout=None, exact_loss=False):
+        """A Network of the fitted architecture, loaded with the fitted
+        arrays (the fitted model stays untouched: the network copies them)."""
+        units = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
+        norm = self._batch_norm_layers()
+        net = Network(
+            units,
+            self._activations,
+            self.out_activation_,
+            dtype,
+            dropout,
+            exact_loss=exact_loss,
+            batch_norm=norm,
+            momentum=self.batch_norm_momentum,
+        )
+        net.load(self.coefs_, self.intercepts_, self._batch_norm_arrays())
+        return net
+
+    def _adopt(self, net):
+        """Make the fitted arrays views of ``net``'s parameters and state."""
+        self.coefs_, self.intercepts_ = list(net.coefs), list(net.intercepts)
+        if any(net.batch_norm):
+            self.batch_norm_gamma_, self.batch_norm_beta_ = net.gammas, net.betas
+            self.batch_norm_mean_, self.batch_norm_var_ = net.means, net.vars
+
+    def _batch_norm_arrays(self):
+        """``(gammas, betas, means, vars)`` of the fitted model, or None."""
+        if not any(self._batch_norm_layers()):
+            return None
+        return tuple(getattr(self, f"batch_norm_{n}_") for n in BN_ATTRIBUTES)
+
+    def _batch_norm_layers(self):
+        """Which hidden layers of the fitted model have batch normalisation."""
+        gammas = getattr(self, "batch_norm_gamma_", None)
+        if gammas is None:  # none, or a model from before batch norm existed
+            return [False] * (len(self.coefs_) - 1)
+        return [gamma is not None for gamma in gammas]
+
+    def _check_batch_rows(self, n_samples):
+        rows = n_samples
+        if self.solver != "lbfgs" and self.batch_size != "auto":
+            rows = min(self.batch_size, n_samples)
+        if rows < 2:
+            raise ValueError(
+                f"batch_norm needs batches of at least 2 samples (it normalises "
+                f"each unit over the batch, and the variance of one sample is "
+                f"0); this fit's batches have {rows}. Use batch_size >= 2, pass "
+                "more samples (partial_fit included), or set batch_norm=False."
+            )
+
+    def _check_same_architecture(self, layer_units, norm):
+        fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
+        if fitted[1:-1] != layer_units[1:-1]:
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} does not match "
+                f"the fitted network, whose layers have {fitted[1:-1]} units: "
+                "warm_start and partial_fit continue that network and cannot "
+                "change its architecture. Fit with warm_start=False to start anew."
+            )
+        if fitted != layer_units:
+            raise ValueError(
+                f"The fitted network has {fitted[0]} inputs and {fitted[-1]} "
+                f"outputs; this data gives {layer_units[0]} and {layer_units[-1]}."
+            )
+        if norm != self._batch_norm_layers():
+            raise ValueError(
+                f"batch_norm={self.batch_norm!r} does not match the fitted "
+                f"network, whose layers have batch_norm={self._batch_norm_layers()}: "
+                "warm_start and partial_fit continue that network and cannot "
+                "add or remove batch normalisation. Fit with warm_start=False "
+                "to start anew."
+            )
+
+    def _init_batch_norm(self, layer_units, dtype, norm):
+        """gamma = 1, beta = 0 and the running mean 0 and variance 1 (the
+        identity transformation), and no bias where beta replaces it. The
+        biases were drawn all the same, to keep the random stream of every
+        scheme the one without batch normalisation."""
+        for name in (f"batch_norm_{n}_" for n in BN_ATTRIBUTES):
+            self.__dict__.pop(name, None)
+        if not any(norm):
+            return
+        arrays = {n: [] for n in BN_ATTRIBUTES}
+        for layer, (on, n) in enumerate(zip(norm, layer_units[1:-1])):
+            if on:
+                self.intercepts_[layer][...] = 0
+            for name, value in zip(BN_ATTRIBUTES, (1, 0, 0, 1)):
+                arrays[name].append(np.full(n, value, dtype) if on else None)
+        for name, values in arrays.items():
+            setattr(self, f"batch_norm_{name}_", values)
+
+    def _logits(self, X, coefs=None, intercepts=None):
+        """Output-layer pre-activations of already validated X, in chunks.
+
+        ``coefs`` and ``intercepts`` default to the fitted model's, with any
+        batch normalisation folded into them (its running statistics).
+        """
+        if coefs is None:
+            coefs, intercepts = self.coefs_, self.intercepts_
+            bn = self._batch_norm_arrays()
+            if bn is not None:
+                coefs, intercepts = fold_layers(coefs, intercepts, *bn)
+        row_bytes = np.dtype(X.dtype).itemsize * sum(c.shape[1] for c in coefs)
+        chunk_rows = max(1, _PREDICT_CHUNK_BYTES // row_bytes)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return predict_logits(X, coefs, intercepts, self._activations, chunk_rows)
