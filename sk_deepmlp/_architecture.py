@@ -9,8 +9,12 @@ leaves the previous arrays untouched; prediction reads them directly, with
 batch normalisation folded into the weights.
 """
 
-import numpy as np
+import copy
 
+import numpy as np
+from sklearn.utils.validation import _check_sample_weight
+
+from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._network import Network, fold_layers, predict_logits
 
 #: The fitted attributes of batch normalisation: batch_norm_<name>_.
@@ -113,6 +117,33 @@ class FittedNetworkMixin:
                 arrays[name].append(np.full(n, value, dtype) if on else None)
         for name, values in arrays.items():
             setattr(self, f"batch_norm_{name}_", values)
+
+    def _reconstruction_attributes(self):
+        """The fitted attributes as they stand, copied: what a callback's
+        ``fitted_estimator`` needs to predict as of now, and nothing that the
+        training goes on changing (the arrays are views of the live network,
+        the curves lists that it appends to)."""
+        names = ["coefs_", "intercepts_"]
+        if self._batch_norm_arrays() is not None:
+            names += [f"batch_norm_{n}_" for n in BN_ATTRIBUTES]
+        attributes = {
+            name: [None if a is None else a.copy() for a in getattr(self, name)]
+            for name in names
+        }
+        for name, value in vars(self).items():
+            if name.endswith("_") and not name.startswith("_") and name not in names:
+                attributes[name] = list(value) if isinstance(value, list) else value
+        return attributes
+
+    def _loss(self, X, y, sample_weight=None):
+        """The model's loss on ``(X, y)`` without the L2 penalty, as
+        ``validation_loss_curve_`` reports it: the callbacks' validation loss."""
+        # on a copy: validating the targets must not touch the fitted state
+        X, Y = copy.copy(self)._validate_input(X, y, incremental=True, reset=False)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
+        return float(weighted_mean(losses, sample_weight))
 
     def _logits(self, X, coefs=None, intercepts=None):
         """Output-layer pre-activations of already validated X, in chunks.

@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
 
 from ._activations import ACTIVATIONS
 from ._architecture import FittedNetworkMixin
+from ._fit_tasks import CallbackSupportMixin, start_tasks
 from ._initializers import INITIALIZERS
 from ._optimizers import STOCHASTIC_OPTIMIZERS
 from ._params import (
@@ -59,7 +60,7 @@ from ._training import fit_lbfgs, fit_stochastic
 NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
 
 
-class BaseDeepMLP(FittedNetworkMixin, BaseEstimator):
+class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
     """Base of the multilayer perceptrons; not for direct use."""
 
     _parameter_constraints: dict = {
@@ -112,15 +113,21 @@ class BaseDeepMLP(FittedNetworkMixin, BaseEstimator):
 
     # ------------------------------------------------------------ the fit
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
+        # scikit-learn's callbacks (1.9+): their setup and the root task's
+        # begin hook, before the snapshot so that a failed fit keeps what
+        # their teardown needs (_fit_context runs it, whatever happens)
+        tasks = start_tasks(self, X, y, sample_weight, incremental)
         saved = snapshot(self)
         try:
-            self._fit_or_raise(X, y, sample_weight, incremental, classes)
+            self._fit_or_raise(X, y, sample_weight, incremental, classes, tasks)
         except BaseException:
             restore(self, saved)  # a failed fit changes nothing
             raise
+        if tasks is not None:
+            tasks.end()
         return self
 
-    def _fit_or_raise(self, X, y, sample_weight, incremental, classes):
+    def _fit_or_raise(self, X, y, sample_weight, incremental, classes, tasks):
         # 1. what needs no data: parameters and optional dependencies
         hidden = hidden_layer_sizes(self.hidden_layer_sizes)
         activations = hidden_activations(self.activation, len(hidden))
@@ -173,11 +180,18 @@ class BaseDeepMLP(FittedNetworkMixin, BaseEstimator):
         # 4. the training
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if self.solver == "lbfgs":
-                fit_lbfgs(self, net, X, Y, sample_weight)
+                fit_lbfgs(self, net, X, Y, sample_weight, tasks)
             else:
                 self._optimizer = self._optimizer_for(net, incremental)
                 fit_stochastic(
-                    self, net, X, Y, sample_weight, self._random_state, incremental
+                    self,
+                    net,
+                    X,
+                    Y,
+                    sample_weight,
+                    self._random_state,
+                    incremental,
+                    tasks,
                 )
 
     def _check_schedule(self):

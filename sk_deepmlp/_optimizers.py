@@ -332,7 +332,8 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
             callback=callback,
             options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
         )
-    if result.status != 0:
+    # status 99: a callback raised StopIteration, a stop asked for, not a failure
+    if result.status not in (0, 99):
         message = result.message
         if isinstance(message, bytes):
             message = message.decode("latin1")

@@ -25,6 +25,7 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import gen_batches
 
+from ._fit_tasks import LBFGS_TASK
 from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._optimizers import clip_grad_norm, decay_weights, minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
@@ -105,8 +106,14 @@ def _interrupted(estimator, net, checkpoint):
     )
 
 
-def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incremental):
-    """Epochs of mini-batch steps, with the optimiser in ``estimator._optimizer``."""
+def fit_stochastic(
+    estimator, net, X, Y, sample_weight, random_state, incremental, tasks=None
+):
+    """Epochs of mini-batch steps, with the optimiser in ``estimator._optimizer``.
+
+    ``tasks`` (``_fit_tasks.FitTasks`` or None) opens and closes each epoch's
+    callback task; a callback may stop the training after an epoch.
+    """
     est = estimator
     params, grads = [net.params], [net.grad]
     if est.early_stopping:
@@ -135,6 +142,8 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
     with deferred_warnings(show_bar):
         try:
             for _ in range(est.max_iter):
+                if tasks is not None:
+                    tasks.begin_epoch(est._reconstruction_attributes)
                 if est.shuffle:
                     # one contiguous shuffled copy per epoch, so that every
                     # batch below is a cheap slice
@@ -192,6 +201,10 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
                 stop = _stop(est) or incremental
                 # where a Ctrl-C in the next epoch returns
                 checkpoint = _checkpoint(est, net.storage)
+                if tasks is not None and tasks.end_epoch(
+                    est._reconstruction_attributes
+                ):
+                    stop = True  # a callback asked to stop after this epoch
                 if stop:
                     break
                 if est.n_iter_ == est.max_iter:
@@ -206,6 +219,8 @@ def fit_stochastic(estimator, net, X, Y, sample_weight, random_state, incrementa
             _interrupted(est, net, checkpoint)
         finally:
             bar.close()
+            if tasks is not None:
+                tasks.close_epoch()  # an epoch left open by an interrupt or error
     if est.early_stopping and "_best_params" in vars(est):  # none if all NaN
         net.storage[...] = est._best_params
 
@@ -268,12 +283,27 @@ def _update_training_loss(est):
     est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
 
 
-def fit_lbfgs(estimator, net, X, Y, sample_weight):
-    """Full-batch L-BFGS-B on the flat parameter vector."""
+def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
+    """Full-batch L-BFGS-B on the flat parameter vector.
+
+    With callbacks (``tasks``), an iteration's task opens at the first loss
+    evaluation after the previous iteration ended, so that none is opened
+    for an iteration that scipy never starts; a callback that asks to stop
+    ends the minimisation with ``StopIteration``, which scipy honours.
+    """
     est = estimator
     Y = est._training_targets(Y)
 
+    def snapshot():
+        # the weights of the iteration (not of a line-search trial) and, for
+        # batch normalisation, the statistics they give
+        net.set_stats(X, sample_weight)
+        return est._reconstruction_attributes()
+
     def loss_grad(x):
+        if tasks is not None and tasks.active and tasks.epoch is None:
+            net.params[...] = x
+            tasks.begin_epoch(snapshot, task_name=LBFGS_TASK)
         net.params[...] = x
         loss = net.loss_grad(X, Y, sample_weight, est.alpha)
         # scipy keeps the returned gradient: hand it a copy, not our buffer
@@ -293,6 +323,10 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
         bar.update()
         if est.verbose:
             print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+        if tasks is not None and tasks.active:
+            net.params[...] = intermediate_result.x
+            if tasks.end_epoch(snapshot):
+                raise StopIteration  # scipy ends the minimisation here
 
     n_before = len(est.loss_curve_)
     est.n_iter_ = 0
@@ -318,6 +352,8 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight):
             return
         finally:
             bar.close()
+            if tasks is not None:
+                tasks.close_epoch()  # opened by a line search that scipy cut short
     net.params[...] = result.x
     # batch normalisation: the full batch's statistics, which training used
     net.set_stats(X, sample_weight)
