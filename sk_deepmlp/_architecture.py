@@ -135,6 +135,14 @@ class FittedNetworkMixin:
                 attributes[name] = list(value) if isinstance(value, list) else value
         return attributes
 
+    def _inference_layers(self):
+        """``(coefs, intercepts)`` as prediction uses them: the fitted arrays,
+        or new ones with batch normalisation folded in."""
+        bn = self._batch_norm_arrays()
+        if bn is None:
+            return self.coefs_, self.intercepts_
+        return fold_layers(self.coefs_, self.intercepts_, *bn)
+
     def _loss(self, X, y, sample_weight=None):
         """The model's loss on ``(X, y)`` without the L2 penalty, as
         ``validation_loss_curve_`` reports it: the callbacks' validation loss."""
@@ -152,10 +160,7 @@ class FittedNetworkMixin:
         batch normalisation folded into them (its running statistics).
         """
         if coefs is None:
-            coefs, intercepts = self.coefs_, self.intercepts_
-            bn = self._batch_norm_arrays()
-            if bn is not None:
-                coefs, intercepts = fold_layers(coefs, intercepts, *bn)
+            coefs, intercepts = self._inference_layers()
         row_bytes = np.dtype(X.dtype).itemsize * sum(c.shape[1] for c in coefs)
         chunk_rows = max(1, _PREDICT_CHUNK_BYTES // row_bytes)
         with np.errstate(over="ignore", invalid="ignore"):

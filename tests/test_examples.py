@@ -20,8 +20,12 @@ def test_the_gallery_has_its_examples():
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_example_runs_and_draws(path, monkeypatch):
-    if "sklearn.callback" in path.read_text() and not HAS_CALLBACKS:
+    source = path.read_text()
+    if "sklearn.callback" in source and not HAS_CALLBACKS:
         pytest.skip("the example uses sklearn.callback (scikit-learn >= 1.9)")
+    if "skl2onnx" in source:
+        pytest.importorskip("skl2onnx", reason="the example needs the onnx extra")
+        pytest.importorskip("onnxruntime", reason="the example needs the onnx extra")
     title, underline = path.read_text().split('"""')[1].strip().splitlines()[:2]
     assert title and set(underline) == {"="} and len(underline) == len(title)
     monkeypatch.chdir(path.parent)

@@ -1,0 +1,250 @@
+"""Export DeepMLPClassifier and DeepMLPRegressor to ONNX with skl2onnx.
+
+Importing this module registers the converters with skl2onnx, which is how
+skl2onnx learns about estimators outside scikit-learn. Then skl2onnx's own API
+converts a bare estimator or a pipeline that holds one::
+
+    import sk_deepmlp.onnx  # registers the converters
+    from skl2onnx import to_onnx
+
+    onx = to_onnx(make_pipeline(StandardScaler(), clf), X_train[:1])
+
+What the graph holds: one ``MatMul`` and ``Add`` per layer, each hidden
+activation as ONNX operators (``LeakyRelu``, ``Elu``, ``Selu``, ``Softplus``
+as such; GELU as ``z * (1 + Erf(z / sqrt 2)) / 2``, SiLU as
+``z * Sigmoid(z)``, which every opset that skl2onnx targets has; in a
+float64 model the erf alone is taken in float32, as onnxruntime has no double
+Erf, so GELU networks agree to about 1e-7 there instead of 1e-10), and the
+output layer's softmax, sigmoid, identity or exp. Dropout has no place at
+inference; batch normalisation is folded into its layer's weights, as
+``predict`` folds it. The classifier's options are those of skl2onnx's
+MLPClassifier converter: ``zipmap`` (True, False or "columns"), ``nocl`` and
+``output_class_labels``.
+
+Needs the ``onnx`` extra: ``pip install "sk-deepmlp[onnx]"``.
+"""
+
+try:
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        guess_proto_type,
+    )
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+    )
+    from skl2onnx.proto import onnx_proto
+except ImportError as error:  # pragma: no cover - the extra is missing
+    raise ImportError(
+        "sk_deepmlp.onnx needs skl2onnx (and onnxruntime to run the models): "
+        'install the extra with pip install "sk-deepmlp[onnx]".'
+    ) from error
+
+import math
+
+import numpy as np
+
+from ._activations import SELU_ALPHA, SELU_SCALE
+from ._classifier import DeepMLPClassifier
+from ._regressor import DeepMLPRegressor
+
+__all__ = []  # importing registers the converters; nothing to call
+
+# Activations that are one ONNX operator with kernels for float and double in
+# onnxruntime. The others are built from such operators below (onnxruntime's
+# LeakyRelu, Elu, Selu, Softplus and Erf have no double kernel).
+_SINGLE_OPERATORS = {
+    "identity": "Identity",
+    "logistic": "Sigmoid",
+    "tanh": "Tanh",
+    "relu": "Relu",
+    "exp": "Exp",
+}
+
+
+class _Graph:
+    """Adds nodes and constants to skl2onnx's container with unique names."""
+
+    def __init__(self, scope, container, proto_dtype):
+        self.scope, self.container, self.proto_dtype = scope, container, proto_dtype
+
+    def node(self, op_type, inputs, **attributes):
+        out = self.scope.get_unique_variable_name(op_type.lower())
+        inputs = [inputs] if isinstance(inputs, str) else inputs
+        self.container.add_node(
+            op_type,
+            inputs,
+            out,
+            name=self.scope.get_unique_operator_name(op_type),
+            **attributes,
+        )
+        return out
+
+    def constant(self, value):
+        name = self.scope.get_unique_variable_name("constant")
+        self.container.add_initializer(name, self.proto_dtype, [], [float(value)])
+        return name
+
+
+def _activation(graph, name, Z):
+    """Add ``g(Z)`` to the graph; return the name of its output."""
+    node, constant = graph.node, graph.constant
+    if name in _SINGLE_OPERATORS:
+        return node(_SINGLE_OPERATORS[name], Z)
+    if name == "softmax":
+        return node("Softmax", Z, axis=1)
+    if name == "leaky_relu":  # max(z, 0.01 z)
+        return node("Max", [Z, node("Mul", [Z, constant(0.01)])])
+    if name in ("elu", "selu"):  # max(z, 0) + alpha (exp(min(z, 0)) - 1)
+        alpha, scale = (1.0, 1.0) if name == "elu" else (SELU_ALPHA, SELU_SCALE)
+        negative = node(
+            "Sub", [node("Exp", node("Min", [Z, constant(0)])), constant(1)]
+        )
+        A = node("Add", [node("Relu", Z), node("Mul", [negative, constant(alpha)])])
+        return A if scale == 1.0 else node("Mul", [A, constant(scale)])
+    if name == "softplus":  # max(z, 0) + log(1 + exp(-|z|)), without overflow
+        tail = node("Exp", node("Neg", node("Abs", Z)))
+        return node(
+            "Add", [node("Relu", Z), node("Log", node("Add", [tail, constant(1)]))]
+        )
+    if name == "silu":  # z * sigmoid(z)
+        return node("Mul", [Z, node("Sigmoid", Z)])
+    if name == "gelu":  # z * (1 + erf(z / sqrt 2)) / 2, the exact form
+        scaled = node("Mul", [Z, constant(1 / math.sqrt(2))])
+        if graph.proto_dtype == onnx_proto.TensorProto.DOUBLE:
+            # onnxruntime has no double Erf: a float64 model takes the erf
+            # alone in float32 (about 1e-7 relative)
+            single = node("Cast", scaled, to=onnx_proto.TensorProto.FLOAT)
+            erf = node("Cast", node("Erf", single), to=graph.proto_dtype)
+        else:
+            erf = node("Erf", scaled)
+        half = node("Mul", [node("Add", [erf, constant(1)]), constant(0.5)])
+        return node("Mul", [Z, half])
+    raise NotImplementedError(f"No ONNX form for activation {name!r}.")
+
+
+def _forward(graph, model, input_name):
+    """The network from the input to the output activation, with the weights
+    as prediction uses them; returns the output's name."""
+    double = graph.proto_dtype == onnx_proto.TensorProto.DOUBLE
+    dtype = np.float64 if double else np.float32
+    A = graph.node("Cast", input_name, to=graph.proto_dtype)
+    coefs, intercepts = model._inference_layers()
+    last = len(coefs) - 1
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        W_name = graph.scope.get_unique_variable_name("coefficient")
+        b_name = graph.scope.get_unique_variable_name("intercepts")
+        graph.container.add_initializer(
+            W_name, graph.proto_dtype, W.shape, np.asarray(W, dtype).ravel()
+        )
+        graph.container.add_initializer(
+            b_name, graph.proto_dtype, [1, len(b)], np.asarray(b, dtype).ravel()
+        )
+        Z = graph.node("Add", [graph.node("MatMul", [A, W_name]), b_name])
+        name = model.out_activation_ if layer == last else model._activations[layer]
+        A = _activation(graph, name, Z)
+    return A
+
+
+def _proto_dtype(operator):
+    proto_dtype = guess_proto_type(operator.inputs[0].type)
+    if proto_dtype != onnx_proto.TensorProto.DOUBLE:
+        proto_dtype = onnx_proto.TensorProto.FLOAT
+    return proto_dtype
+
+
+def _classifier_shapes(operator):
+    calculate_linear_classifier_output_shapes(operator)
+    model = operator.raw_operator
+    if model._label_binarizer.y_type_ == "multilabel-indicator":
+        N = operator.inputs[0].get_first_dimension()
+        operator.outputs[0].set_type(Int64TensorType(shape=[N, len(model.classes_)]))
+
+
+def _convert_classifier(scope, operator, container):
+    """Labels and probabilities, as ``predict`` and ``predict_proba`` give them."""
+    model = operator.raw_operator
+    graph = _Graph(scope, container, _proto_dtype(operator))
+    zipmap = container.get_options(model, dict(zipmap=True))["zipmap"]
+    if zipmap is not False and graph.proto_dtype == onnx_proto.TensorProto.DOUBLE:
+        raise ValueError(
+            "ONNX's ZipMap takes float probabilities only, and this model is "
+            "converted in float64 (DoubleTensorType): pass "
+            "options={'zipmap': False} (probabilities as a float64 tensor), or "
+            "convert with float32 input (FloatTensorType)."
+        )
+    output = _forward(graph, model, operator.inputs[0].full_name)
+    label_name, proba_name = (out.full_name for out in operator.outputs[:2])
+
+    def name_as(result, final):
+        container.add_node(
+            "Identity", result, final, name=scope.get_unique_operator_name("Identity")
+        )
+
+    if model._label_binarizer.y_type_ == "multilabel-indicator":
+        # one sigmoid per label, and a label is on above 0.5, as in predict
+        name_as(output, proba_name)
+        on = graph.node("Greater", [output, graph.constant(0.5)])
+        name_as(graph.node("Cast", on, to=onnx_proto.TensorProto.INT64), label_name)
+        return
+    if len(model.classes_) == 2:  # one sigmoid output p: [1 - p, p]
+        negative = graph.node("Sub", [graph.constant(1), output])
+        name_as(graph.node("Concat", [negative, output], axis=1), proba_name)
+    else:
+        name_as(output, proba_name)
+
+    # the class of the largest probability, the first one on a tie, as predict
+    classes = model.classes_
+    if container.get_options(model, dict(nocl=False))["nocl"]:
+        classes = np.arange(len(classes))  # nocl: class indices, not labels
+    if np.issubdtype(classes.dtype, np.number) or classes.dtype == np.bool_:
+        class_type, classes = onnx_proto.TensorProto.INT64, classes.astype(np.int64)
+    else:
+        class_type = onnx_proto.TensorProto.STRING
+        classes = np.array([str(c).encode("utf-8") for c in classes])
+    classes_name = scope.get_unique_variable_name("classes")
+    container.add_initializer(classes_name, class_type, classes.shape, classes)
+    index = graph.node("ArgMax", proba_name, axis=1)
+    picked = graph.node(
+        "ArrayFeatureExtractor", [classes_name, index], op_domain="ai.onnx.ml"
+    )
+    shape = scope.get_unique_variable_name("shape")
+    container.add_initializer(shape, onnx_proto.TensorProto.INT64, [1], [-1])
+    name_as(graph.node("Reshape", [picked, shape]), label_name)
+
+
+def _regressor_shapes(operator):
+    N = operator.inputs[0].get_first_dimension()
+    kind = operator.inputs[0].type
+    tensor = DoubleTensorType if isinstance(kind, DoubleTensorType) else FloatTensorType
+    operator.outputs[0].type = tensor([N, operator.raw_operator.n_outputs_])
+
+
+def _convert_regressor(scope, operator, container):
+    """The predictions, shaped (n_samples, n_outputs)."""
+    graph = _Graph(scope, container, _proto_dtype(operator))
+    output = _forward(graph, operator.raw_operator, operator.inputs[0].full_name)
+    container.add_node(
+        "Identity",
+        output,
+        operator.outputs[0].full_name,
+        name=scope.get_unique_operator_name("Identity"),
+    )
+
+
+update_registered_converter(
+    DeepMLPClassifier,
+    "SkDeepMLPClassifier",
+    _classifier_shapes,
+    _convert_classifier,
+    options={
+        "zipmap": [True, False, "columns"],
+        "nocl": [True, False],
+        "output_class_labels": [False, True],
+    },
+)
+update_registered_converter(
+    DeepMLPRegressor, "SkDeepMLPRegressor", _regressor_shapes, _convert_regressor
+)

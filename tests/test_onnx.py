@@ -1,0 +1,170 @@
+"""ONNX export: onnxruntime's outputs against predict and predict_proba."""
+
+import importlib
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
+from sk_deepmlp._activations import ACTIVATIONS
+
+skl2onnx = pytest.importorskip("skl2onnx")
+rt = pytest.importorskip("onnxruntime")
+import sk_deepmlp.onnx  # noqa: E402,F401  (registers the converters)
+
+# the tolerances of the issue; GELU's erf runs in float32 in a float64 model
+# (onnxruntime has no double Erf), hence its own
+ATOL = {np.float32: 1e-5, np.float64: 1e-10}
+GELU_FLOAT64_ATOL = 1e-6
+
+
+def data(target, n_classes=3, seed=0):
+    X, y = make_classification(
+        n_samples=240,
+        n_features=6,
+        n_informative=4,
+        n_classes=n_classes,
+        random_state=seed,
+    )
+    if target == "multilabel":
+        y = np.column_stack([y == 0, y == 1, (X[:, 0] > 0)]).astype(int)
+    elif target == "string labels":
+        y = np.array(["cat", "dog", "emu"])[y]
+    elif target == "binary":
+        y = y % 2
+    return train_test_split(X, y, random_state=0)
+
+
+def fit(model, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
+
+
+def run(model, X, **convert):
+    onx = skl2onnx.to_onnx(model, X[:1], **convert)
+    session = rt.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    return session.run(None, {session.get_inputs()[0].name: X})
+
+
+def check_classifier(model, X_test, dtype, atol):
+    labels, proba = run(model, X_test.astype(dtype), options={"zipmap": False})
+    np.testing.assert_array_equal(labels, model.predict(X_test))
+    np.testing.assert_allclose(proba, model.predict_proba(X_test), rtol=0, atol=atol)
+    return np.abs(proba - model.predict_proba(X_test)).max()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "target", ["binary", "multiclass", "string labels", "multilabel"]
+)
+@pytest.mark.parametrize("activation", sorted(set(ACTIVATIONS) - {"identity"}))
+def test_every_activation_and_target(activation, target, dtype):
+    X_train, X_test, y_train, _ = data(target)
+    clf = fit(
+        DeepMLPClassifier((8, 6), activation=activation, max_iter=30, random_state=0),
+        X_train,
+        y_train,
+    )
+    gelu64 = activation == "gelu" and dtype == np.float64
+    check_classifier(clf, X_test, dtype, GELU_FLOAT64_ATOL if gelu64 else ATOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_per_layer_activations_batch_norm_and_dropout_in_a_pipeline(dtype):
+    X_train, X_test, y_train, _ = data("multiclass")
+    X_train, X_test = X_train * 10 + 3, X_test * 10 + 3  # the scaler matters
+    pipe = make_pipeline(
+        StandardScaler(),
+        DeepMLPClassifier(
+            (8, 8, 6),
+            activation=["leaky_relu", "selu", "identity"],
+            batch_norm=[True, False, True],
+            dropout=0.2,  # nothing of it at inference
+            max_iter=30,
+            random_state=0,
+        ),
+    )
+    check_classifier(fit(pipe, X_train, y_train), X_test, dtype, ATOL[dtype])
+
+
+def test_a_float32_model(dtype=np.float32):
+    X_train, X_test, y_train, _ = data("multiclass")
+    clf = fit(
+        DeepMLPClassifier((8,), max_iter=30, random_state=0),
+        X_train.astype(np.float32),
+        y_train,
+    )
+    assert clf.coefs_[0].dtype == np.float32
+    check_classifier(clf, X_test.astype(np.float32), np.float32, ATOL[np.float32])
+
+
+@pytest.mark.parametrize("target", ["multiclass", "string labels"])
+def test_zipmap_options(target):
+    X_train, X_test, y_train, _ = data(target)
+    clf = fit(DeepMLPClassifier((8,), max_iter=30, random_state=0), X_train, y_train)
+    X32 = X_test.astype(np.float32)
+    expected = clf.predict_proba(X_test)
+    labels, maps = run(clf, X32)  # zipmap=True, the default
+    np.testing.assert_array_equal(labels, clf.predict(X_test))
+    assert list(maps[0]) == list(clf.classes_)
+    table = np.array([[row[c] for c in clf.classes_] for row in maps])
+    np.testing.assert_allclose(table, expected, atol=ATOL[np.float32])
+    columns = run(clf, X32, options={"zipmap": "columns"})
+    np.testing.assert_array_equal(columns[0], clf.predict(X_test))
+    np.testing.assert_allclose(
+        np.column_stack(columns[1:]), expected, atol=ATOL[np.float32]
+    )
+    labels, maps = run(clf, X32, options={"nocl": True})  # class indices
+    assert list(maps[0]) == list(range(len(clf.classes_)))
+    np.testing.assert_array_equal(clf.classes_[labels], clf.predict(X_test))
+
+
+def test_zipmap_with_a_float64_model_is_a_clear_error():
+    X_train, X_test, y_train, _ = data("multiclass")
+    clf = fit(DeepMLPClassifier((8,), max_iter=5, random_state=0), X_train, y_train)
+    with pytest.raises(ValueError, match="zipmap': False"):
+        skl2onnx.to_onnx(clf, X_test[:1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_regressor(loss, n_outputs, dtype):
+    X, _ = make_classification(n_samples=200, n_features=5, random_state=0)
+    y = np.exp(X[:, :n_outputs] / 3)
+    y = y.ravel() if n_outputs == 1 else y
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(8,),
+            activation="gelu",
+            loss=loss,
+            batch_norm=True,
+            max_iter=30,
+            random_state=0,
+        ),
+        X,
+        y,
+    )
+    (prediction,) = run(reg, X.astype(dtype))
+    assert prediction.shape == (200, n_outputs)
+    atol = GELU_FLOAT64_ATOL if dtype == np.float64 else 1e-4  # exp magnifies
+    np.testing.assert_allclose(
+        prediction, reg.predict(X).reshape(200, n_outputs), rtol=1e-5, atol=atol
+    )
+
+
+def test_without_skl2onnx_the_import_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "skl2onnx", None)
+    monkeypatch.delitem(sys.modules, "sk_deepmlp.onnx")
+    with pytest.raises(ImportError, match=r"sk-deepmlp\[onnx\]"):
+        importlib.import_module("sk_deepmlp.onnx")
