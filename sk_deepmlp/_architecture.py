@@ -138,6 +138,8 @@ class FittedNetworkMixin:
     def _inference_layers(self):
         """``(coefs, intercepts)`` as prediction uses them: the fitted arrays,
         or new ones with batch normalisation folded in."""
+        if "batch_norm_gamma_" not in vars(self):  # the usual case, at once
+            return self.coefs_, self.intercepts_
         bn = self._batch_norm_arrays()
         if bn is None:
             return self.coefs_, self.intercepts_
@@ -150,7 +152,8 @@ class FittedNetworkMixin:
         X, Y = copy.copy(self)._validate_input(X, y, incremental=True, reset=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
+        with np.errstate(over="ignore", invalid="ignore"):
+            losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
     def _logits(self, X, coefs=None, intercepts=None):
@@ -163,5 +166,6 @@ class FittedNetworkMixin:
             coefs, intercepts = self._inference_layers()
         row_bytes = np.dtype(X.dtype).itemsize * sum(c.shape[1] for c in coefs)
         chunk_rows = max(1, _PREDICT_CHUNK_BYTES // row_bytes)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return predict_logits(X, coefs, intercepts, self._activations, chunk_rows)
+        # overflow is the callers' to judge (inf logits are reported, not
+        # warned about): they run this under np.errstate(over="ignore", ...)
+        return predict_logits(X, coefs, intercepts, self._activations, chunk_rows)

@@ -351,8 +351,15 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
             The predicted classes, or a label indicator matrix for multilabel
             targets.
         """
-        indicator = self._indicator(self._validated_logits(X))
-        return self._label_binarizer.inverse_transform(indicator)
+        logits = self._validated_logits(X)
+        kind, classes = self._label_binarizer.y_type_, self.classes_
+        # LabelBinarizer.inverse_transform's results, without its checks of
+        # an indicator that is ours: a tenth of a small batch's time
+        if kind == "multiclass":
+            return classes.take(logits.argmax(axis=1), mode="clip")
+        if kind == "binary" and len(classes) == 2:
+            return classes[(logits > 0).astype(int).ravel()]
+        return self._label_binarizer.inverse_transform(self._indicator(logits))
 
     def decision_function(self, X):
         """The logits: pre-activations of the output layer.

@@ -360,16 +360,30 @@ def predict_logits(X, coefs, intercepts, activations, chunk_rows):
 
     Only one chunk's activations exist at any moment, so the extra memory is
     bounded whatever the number of samples; the result is the same as one pass.
+    A batch of one chunk or less (every request of a served model) is one pass
+    with no result buffer: the same operations, a few microseconds fewer.
     """
     dtype = np.result_type(X.dtype, *coefs, *intercepts)
+    if X.shape[0] <= chunk_rows:
+        return _forward_pass(X, coefs, intercepts, activations, dtype)
     out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
-    last = len(coefs) - 1
     for start in range(0, X.shape[0], chunk_rows):
-        A = X[start : start + chunk_rows]
-        for layer, (W, b) in enumerate(zip(coefs, intercepts)):
-            A = A @ W if sparse.issparse(A) else np.matmul(A, W, dtype=dtype)
-            A += b
-            if layer < last:
-                ACTIVATIONS[activations[layer]](A)
-        out[start : start + chunk_rows] = A
+        chunk = X[start : start + chunk_rows]
+        out[start : start + chunk_rows] = _forward_pass(
+            chunk, coefs, intercepts, activations, dtype
+        )
     return out
+
+
+def _forward_pass(A, coefs, intercepts, activations, dtype):
+    """``g(...g(A W1 + b1)...) W_L + b_L`` in ``dtype``, in fresh arrays."""
+    last = len(coefs) - 1
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        if layer == 0 and type(A) is not np.ndarray and sparse.issparse(A):
+            A = A @ W
+        else:
+            A = np.matmul(A, W, dtype=dtype)
+        A += b
+        if layer < last:
+            ACTIVATIONS[activations[layer]](A)
+    return A
