@@ -6,14 +6,23 @@ and, with batch normalisation, ``batch_norm_gamma_``, ``_beta_``, ``_mean_``
 and ``_var_``). Training copies them into a ``Network``'s flat vectors and
 makes the attributes views of those (``_adopt``), so that a fit that fails
 leaves the previous arrays untouched; prediction reads them directly, with
-batch normalisation folded into the weights.
+batch normalisation folded into the weights, after validating its input,
+or, for a plain float array it has checked itself, without (``_checked_fast``).
 """
 
 import copy
+import math
 
 import numpy as np
-from sklearn.utils.validation import _check_sample_weight
+from scipy import sparse
+from sklearn import get_config
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
 
+from ._checks import check_numeric
 from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._network import Network, fold_layers, predict_logits
 
@@ -169,3 +178,68 @@ class FittedNetworkMixin:
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(X, coefs, intercepts, self._activations, chunk_rows)
+
+    def _validated_logits(self, X):
+        # one errstate for the checks and the forward pass: a huge finite X
+        # overflows both, and an overflow is reported below, not warned about
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._validated_logits_quietly(X)
+
+    def _validated_logits_quietly(self, X):
+        if not _checked_fast(self, X):
+            # everything but a plain float array that the model can take as
+            # it is: scikit-learn's full validation, its errors and warnings
+            check_is_fitted(self)
+            check_numeric(X)
+            X = validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+            if sparse.issparse(X):
+                X = X.tocsr()
+        logits = self._logits(X)
+        if not _surely_finite(logits) and not np.isfinite(logits).all():
+            rows = np.flatnonzero(~np.isfinite(logits).all(axis=1))
+            raise ValueError(
+                f"The network's output overflowed for {len(rows)} sample(s) "
+                f"(rows {rows[:5].tolist()}...): X holds values too large for "
+                f"this model (largest magnitude {abs(X).max():.3g}). Scale X as "
+                "the training data was scaled."
+            )
+        return logits
+
+
+def _checked_fast(estimator, X):
+    """Whether ``X`` passes prediction's validation without it: a non-empty
+    2-D float32 or float64 ndarray with the fitted number of features, to a
+    model fitted without feature names, finite unless scikit-learn's
+    ``assume_finite`` is set. This is all that ``validate_data`` would check
+    and change for such an array, at a few microseconds instead of about a
+    hundred; any other input takes the full validation, and so errs or warns
+    exactly as it always did."""
+    return (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in _FAST_DTYPES
+        and X.shape[0] > 0
+        and "coefs_" in vars(estimator)
+        and X.shape[1] == getattr(estimator, "n_features_in_", -1)
+        and "feature_names_in_" not in vars(estimator)
+        and (get_config()["assume_finite"] or _surely_finite(X))
+    )
+
+
+def _surely_finite(X):
+    """True only if every value of ``X`` is finite: a sum of squares is NaN or
+    infinite whenever a value is (one BLAS call, where ``isfinite(X).all()``
+    makes two passes and a boolean array). It can also overflow for huge
+    finite values; the caller then takes the full validation, which tells
+    them apart."""
+    flat = X.ravel()
+    return math.isfinite(np.dot(flat, flat))
+
+
+_FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))

@@ -19,28 +19,25 @@ optional dependency, divergence, an interrupt before the first epoch ended),
 the estimator is put back exactly as it was before the call.
 """
 
-import datetime
 import functools
-import math
 import types
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
 from ._activations import ACTIVATIONS
 from ._architecture import FittedNetworkMixin
+from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
 from ._initializers import INITIALIZERS
 from ._optimizers import STOCHASTIC_OPTIMIZERS
@@ -426,70 +423,6 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         return True
 
     # ------------------------------------------------------------ prediction
-    def _validated_logits(self, X):
-        # one errstate for the checks and the forward pass: a huge finite X
-        # overflows both, and an overflow is reported below, not warned about
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._validated_logits_quietly(X)
-
-    def _validated_logits_quietly(self, X):
-        if not _checked_fast(self, X):
-            # everything but a plain float array that the model can take as
-            # it is: scikit-learn's full validation, its errors and warnings
-            check_is_fitted(self)
-            check_numeric(X)
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-            if sparse.issparse(X):
-                X = X.tocsr()
-        logits = self._logits(X)
-        if not _surely_finite(logits) and not np.isfinite(logits).all():
-            rows = np.flatnonzero(~np.isfinite(logits).all(axis=1))
-            raise ValueError(
-                f"The network's output overflowed for {len(rows)} sample(s) "
-                f"(rows {rows[:5].tolist()}...): X holds values too large for "
-                f"this model (largest magnitude {abs(X).max():.3g}). Scale X as "
-                "the training data was scaled."
-            )
-        return logits
-
-
-def _checked_fast(estimator, X):
-    """Whether ``X`` passes prediction's validation without it: a non-empty
-    2-D float32 or float64 ndarray with the fitted number of features, to a
-    model fitted without feature names, finite unless scikit-learn's
-    ``assume_finite`` is set. This is all that ``validate_data`` would check
-    and change for such an array, at a few microseconds instead of about a
-    hundred; any other input takes the full validation, and so errs or warns
-    exactly as it always did."""
-    return (
-        type(X) is np.ndarray
-        and X.ndim == 2
-        and X.dtype in _FAST_DTYPES
-        and X.shape[0] > 0
-        and "coefs_" in vars(estimator)
-        and X.shape[1] == getattr(estimator, "n_features_in_", -1)
-        and "feature_names_in_" not in vars(estimator)
-        and (get_config()["assume_finite"] or _surely_finite(X))
-    )
-
-
-def _surely_finite(X):
-    """True only if every value of ``X`` is finite: a sum of squares is NaN or
-    infinite whenever a value is (one BLAS call, where ``isfinite(X).all()``
-    makes two passes and a boolean array). It can also overflow for huge
-    finite values; the caller then takes the full validation, which tells
-    them apart."""
-    flat = X.ravel()
-    return math.isfinite(np.dot(flat, flat))
-
-
-_FAST_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 def store_arguments(estimator, arguments):
@@ -521,43 +454,6 @@ class available_if_allowed:
             return self.method  # the class's attribute, for docs and introspection
         estimator._check_partial_fit()
         return types.MethodType(self.method, estimator)
-
-
-def check_numeric(X):
-    """Refuse text and dates in X, at fit and at predict alike.
-
-    NumPy would turn numeric strings and dates into numbers silently (a date
-    becomes a count of days), so a model fitted on numbers would predict on
-    them without a word. Object arrays (and object columns) are searched for
-    strings and dates, one Python check per value: they are slow to convert
-    anyway.
-    """
-    if sparse.issparse(X):
-        return
-    frame = hasattr(X, "dtypes") and hasattr(X, "iloc")  # a DataFrame
-    array = None if frame else (X if hasattr(X, "dtype") else np.asarray(X))
-    bad = set()
-    for column, dtype in enumerate(X.dtypes if frame else [array.dtype]):
-        name, kind = str(dtype), getattr(dtype, "kind", "O")
-        if kind in "USMm" or name.startswith(_TEXT_OR_TIME):
-            bad.add(name)
-        elif kind == "O":  # only then are the values looked at
-            values = X.iloc[:, column] if frame else array
-            bad.update(
-                type(v).__name__
-                for v in np.ravel(np.asarray(values, dtype=object))
-                if isinstance(v, (str, bytes, datetime.date, np.datetime64))
-            )
-    if bad:
-        raise ValueError(
-            f"X holds data of type {', '.join(sorted(bad))}; the network needs "
-            "numbers. Encode text categories (e.g. with OneHotEncoder), convert "
-            "numeric text with astype(float), and turn dates into numeric "
-            "features."
-        )
-
-
-_TEXT_OR_TIME = ("string", "str", "datetime", "timedelta")
 
 
 class _UnavailableWithEarlyStopping(AttributeError, ValueError):

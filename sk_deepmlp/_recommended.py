@@ -12,7 +12,7 @@ in the same benchmark's ablation.
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
-from ._base import check_numeric
+from ._checks import check_numeric
 
 # Each entry is a constructor argument; the comment says why it is there. The
 # reasons are measured: docs/benchmarks.rst shows the accuracy lost when each

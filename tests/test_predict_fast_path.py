@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn import config_context
 from sklearn.datasets import make_classification
 
-from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _base
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _architecture
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -38,7 +38,7 @@ def outcome(call):
 def same_outcome(monkeypatch, call):
     fast = outcome(call)
     with monkeypatch.context() as patch:
-        patch.setattr(_base, "_checked_fast", lambda estimator, X: False)
+        patch.setattr(_architecture, "_checked_fast", lambda estimator, X: False)
         full = outcome(call)
     (fast_kind, *fast_value), fast_warnings = fast
     (full_kind, *full_value), full_warnings = full
