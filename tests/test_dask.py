@@ -129,6 +129,29 @@ def test_incremental_trains_as_an_in_memory_partial_fit_loop(client, dtype):
     assert inc.score(dX, dy) == pytest.approx(ref.score(X, y))
 
 
+def test_incremental_on_sparse_blocks(client):
+    from scipy import sparse
+
+    X, y, dX, dy = blocks()
+    X[np.abs(X) < 1] = 0  # mostly zeros, as sparse data are
+    dX = da.from_array(X, chunks=(BLOCK, 10)).map_blocks(
+        sparse.csr_matrix, dtype=X.dtype, meta=sparse.csr_matrix((0, 10))
+    )
+    classes = np.unique(y)
+    inc = dask_ml_wrappers.Incremental(
+        DeepMLPClassifier((16,), random_state=0), shuffle_blocks=False
+    )
+    inc.fit(dX, dy, classes=classes)
+    ref = in_memory_loop(
+        DeepMLPClassifier((16,), random_state=0),
+        sparse.csr_matrix(X),
+        y,
+        classes=classes,
+    )
+    for a, b in zip(inc.estimator_.coefs_, ref.coefs_):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_incremental_regressor(client):
     X, y, dX, dy = blocks(regression=True)
     inc = dask_ml_wrappers.Incremental(
