@@ -101,6 +101,21 @@ def test_grid_search_on_the_cluster_scores_as_locally(client):
         np.testing.assert_array_equal(a, b)
 
 
+def test_regressor_grid_search_on_the_cluster_scores_as_locally(client):
+    X, y, _, _ = blocks(regression=True, n=600)
+    search = GridSearchCV(
+        DeepMLPRegressor(hidden_layer_sizes=(8,), max_iter=20, random_state=0),
+        {"alpha": [1e-4, 1e-1], "solver": ["adam", "lbfgs"]},
+        cv=2,
+    )
+    local = clone(search).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        remote = clone(search).fit(X, y)
+    np.testing.assert_array_equal(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_incremental_trains_as_an_in_memory_partial_fit_loop(client, dtype):
     X, y, dX, dy = blocks(dtype)
