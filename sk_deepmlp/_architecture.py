@@ -36,11 +36,15 @@ _PREDICT_CHUNK_BYTES = 8 * 2**20
 class FittedNetworkMixin:
     """The fitted network's arrays, for BaseDeepMLP; not for direct use."""
 
-    def _network(self, dtype, dropout=None, exact_loss=False):
+    def _network(self, dtype, dropout=None, exact_loss=False, norm=None):
         """A Network of the fitted architecture, loaded with the fitted
-        arrays (the fitted model stays untouched: the network copies them)."""
+        arrays (the fitted model stays untouched: the network copies them).
+
+        ``norm`` (one bool per hidden layer) adds batch normalisation to a
+        new model, which has no batch-norm arrays yet: the network starts
+        them as the identity transformation.
+        """
         units = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
-        norm = self._batch_norm_layers()
         net = Network(
             units,
             self._activations,
@@ -48,7 +52,7 @@ class FittedNetworkMixin:
             dtype,
             dropout,
             exact_loss=exact_loss,
-            batch_norm=norm,
+            batch_norm=self._batch_norm_layers() if norm is None else norm,
             momentum=self.batch_norm_momentum,
         )
         net.load(self.coefs_, self.intercepts_, self._batch_norm_arrays())
@@ -62,17 +66,29 @@ class FittedNetworkMixin:
             self.batch_norm_mean_, self.batch_norm_var_ = net.means, net.vars
 
     def _batch_norm_arrays(self):
-        """``(gammas, betas, means, vars)`` of the fitted model, or None."""
-        if not any(self._batch_norm_layers()):
+        """``(gammas, betas, means, vars)`` of the fitted model, or None.
+
+        The attributes exist only for a model with batch normalisation (on
+        at least one layer); a model from before batch norm existed has none.
+        """
+        if "batch_norm_gamma_" not in vars(self):
             return None
         return tuple(getattr(self, f"batch_norm_{n}_") for n in BN_ATTRIBUTES)
 
     def _batch_norm_layers(self):
         """Which hidden layers of the fitted model have batch normalisation."""
-        gammas = getattr(self, "batch_norm_gamma_", None)
-        if gammas is None:  # none, or a model from before batch norm existed
+        arrays = self._batch_norm_arrays()
+        if arrays is None:
             return [False] * (len(self.coefs_) - 1)
-        return [gamma is not None for gamma in gammas]
+        return [gamma is not None for gamma in arrays[0]]
+
+    def _model_arrays(self):
+        """The names of the per-layer array lists that make the model:
+        weights, biases and, with it, batch normalisation's."""
+        names = ["coefs_", "intercepts_"]
+        if self._batch_norm_arrays() is not None:
+            names += [f"batch_norm_{n}_" for n in BN_ATTRIBUTES]
+        return names
 
     def _check_batch_rows(self, n_samples):
         rows = n_samples
@@ -109,32 +125,24 @@ class FittedNetworkMixin:
                 "to start anew."
             )
 
-    def _init_batch_norm(self, layer_units, dtype, norm):
-        """gamma = 1, beta = 0 and the running mean 0 and variance 1 (the
-        identity transformation), and no bias where beta replaces it. The
-        biases were drawn all the same, to keep the random stream of every
-        scheme the one without batch normalisation."""
+    def _drop_batch_norm(self, norm):
+        """Forget a previous model's batch normalisation before a fresh fit
+        (the network starts the new one, see ``_network``), and zero the bias
+        of each layer that will have it: beta replaces that bias. The biases
+        were drawn all the same, so that every scheme's random stream is the
+        one without batch normalisation."""
         for name in (f"batch_norm_{n}_" for n in BN_ATTRIBUTES):
             self.__dict__.pop(name, None)
-        if not any(norm):
-            return
-        arrays = {n: [] for n in BN_ATTRIBUTES}
-        for layer, (on, n) in enumerate(zip(norm, layer_units[1:-1])):
+        for layer, on in enumerate(norm):
             if on:
                 self.intercepts_[layer][...] = 0
-            for name, value in zip(BN_ATTRIBUTES, (1, 0, 0, 1)):
-                arrays[name].append(np.full(n, value, dtype) if on else None)
-        for name, values in arrays.items():
-            setattr(self, f"batch_norm_{name}_", values)
 
     def _reconstruction_attributes(self):
         """The fitted attributes as they stand, copied: what a callback's
         ``fitted_estimator`` needs to predict as of now, and nothing that the
         training goes on changing (the arrays are views of the live network,
         the curves lists that it appends to)."""
-        names = ["coefs_", "intercepts_"]
-        if self._batch_norm_arrays() is not None:
-            names += [f"batch_norm_{n}_" for n in BN_ATTRIBUTES]
+        names = self._model_arrays()
         attributes = {
             name: [None if a is None else a.copy() for a in getattr(self, name)]
             for name in names
@@ -147,8 +155,6 @@ class FittedNetworkMixin:
     def _inference_layers(self):
         """``(coefs, intercepts)`` as prediction uses them: the fitted arrays,
         or new ones with batch normalisation folded in."""
-        if "batch_norm_gamma_" not in vars(self):  # the usual case, at once
-            return self.coefs_, self.intercepts_
         bn = self._batch_norm_arrays()
         if bn is None:
             return self.coefs_, self.intercepts_

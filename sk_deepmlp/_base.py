@@ -1,9 +1,10 @@
-"""The shared estimator base: parameters, the fit transaction, prediction.
+"""The shared estimator base: parameters, the fit transaction, its rules.
 
 ``BaseDeepMLP`` holds what does not depend on the task: the parameters common
 to every estimator here, the order in which a fit checks, initialises and
-trains, the rules for continuing a fit (``warm_start``, ``partial_fit``), and
-prediction in bounded memory. A subclass supplies the targets:
+trains, and the rules for continuing a fit (``warm_start``, ``partial_fit``);
+the fitted network and prediction in bounded memory come from
+``_architecture.FittedNetworkMixin``. A subclass supplies the targets:
 
 - ``_validate_input(X, y, incremental, reset, classes)`` returns ``X`` and the
   2-D targets ``Y`` in ``X``'s dtype, and sets what it learns from ``y``;
@@ -173,7 +174,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         else:
             self._continue_stopping_state()
         # the fitted arrays become views of the network's flat parameters
-        net = self._network(X.dtype, dropout, self._exact_loss())
+        net = self._network(X.dtype, dropout, self._exact_loss(), norm=norm)
         self._adopt(net)
 
         # 4. the training
@@ -292,7 +293,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
             W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
             self.coefs_.append(W.astype(dtype))
             self.intercepts_.append(b.astype(dtype))
-        self._init_batch_norm(layer_units, dtype, norm)
+        self._drop_batch_norm(norm)
         self.loss_curve_ = []
         for stale in ("_best_params", "_optimizer"):  # a previous fit's
             self.__dict__.pop(stale, None)
@@ -421,8 +422,6 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
                 "early_stopping=False, or use fit."
             )
         return True
-
-    # ------------------------------------------------------------ prediction
 
 
 def store_arguments(estimator, arguments):

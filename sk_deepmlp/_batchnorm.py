@@ -32,7 +32,7 @@ import numpy as np
 EPSILON = 1e-5
 
 
-def batch_norm_forward(Z, gamma, beta, sample_weight, z_hat):
+def batch_norm_forward(Z, gamma, beta, w, z_hat):
     """Forward box in training: normalise ``Z`` in place into ``z_tilde``.
 
     Parameters
@@ -40,7 +40,9 @@ def batch_norm_forward(Z, gamma, beta, sample_weight, z_hat):
     Z : ndarray of shape (m, n)
         The linear step's output; overwritten with ``gamma * z_hat + beta``.
     gamma, beta : ndarray of shape (n,)
-    sample_weight : ndarray of shape (m,) or None
+    w : ndarray of shape (m,) or None
+        The rows' weights ``s_i / sum(s)`` (``row_weights``), or None for
+        equal weights.
     z_hat : ndarray of shape (m, n)
         Receives the normalised values, the cache of the backward box.
 
@@ -50,7 +52,6 @@ def batch_norm_forward(Z, gamma, beta, sample_weight, z_hat):
         The batch's statistics (for the running averages) and
         ``sqrt(var + EPSILON)`` (for the backward box).
     """
-    w = _row_weights(Z, sample_weight)
     if w is None:
         mean = Z.mean(axis=0)
         np.subtract(Z, mean, out=z_hat)
@@ -66,7 +67,7 @@ def batch_norm_forward(Z, gamma, beta, sample_weight, z_hat):
     return mean, var, sigma
 
 
-def batch_norm_backward(dZ_tilde, z_hat, gamma, sigma, sample_weight, dgamma, dbeta):
+def batch_norm_backward(dZ_tilde, z_hat, gamma, sigma, w, dgamma, dbeta):
     """Backward box: ``dgamma``, ``dbeta`` written, ``dZ`` returned (in place
     on ``dZ_tilde``). Updates nothing."""
     np.matmul(np.ones(dZ_tilde.shape[0], dZ_tilde.dtype), dZ_tilde, out=dbeta)
@@ -75,7 +76,6 @@ def batch_norm_backward(dZ_tilde, z_hat, gamma, sigma, sample_weight, dgamma, db
     g *= gamma
     # sum_i g_i and sum_i g_i z_hat_i are gamma * dbeta and gamma * dgamma
     g_sum, g_z_sum = gamma * dbeta, gamma * dgamma
-    w = _row_weights(g, sample_weight)
     if w is None:
         g -= (g_sum + z_hat * g_z_sum) / g.shape[0]
     else:
@@ -84,11 +84,12 @@ def batch_norm_backward(dZ_tilde, z_hat, gamma, sigma, sample_weight, dgamma, db
     return g
 
 
-def _row_weights(Z, sample_weight):
-    """``s_i / sum(s)`` in ``Z``'s dtype, or None for equal weights."""
+def row_weights(sample_weight, dtype):
+    """``s_i / sum(s)`` in ``dtype``, or None for equal weights: once per
+    batch, for every batch-normalised layer's forward and backward box."""
     if sample_weight is None:
         return None
-    return (sample_weight / sample_weight.sum()).astype(Z.dtype, copy=False)
+    return (sample_weight / sample_weight.sum()).astype(dtype, copy=False)
 
 
 def fold(W, b, gamma, beta, mean, var):

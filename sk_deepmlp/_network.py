@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from ._activations import ACTIVATIONS, FROM_Z
-from ._batchnorm import batch_norm_backward, batch_norm_forward, fold
+from ._batchnorm import batch_norm_backward, batch_norm_forward, fold, row_weights
 from ._layers import activation_backward, dense_backward, linear_forward
 from ._losses import OUTPUT_LOSSES, output_delta, weighted_mean
 
@@ -34,12 +34,18 @@ def _views(flat, layer_units, batch_norm):
     for n_out in layer_units[1:]:
         intercepts.append(flat[start : start + n_out])
         start += n_out
-    first, second = [], []
+    return (coefs, intercepts, *_pair_views(flat[start:], layer_units, batch_norm))
+
+
+def _pair_views(flat, layer_units, batch_norm):
+    """Two vectors per batch-normalised hidden layer, one after the other in
+    ``flat``: ``(gammas, betas)`` or ``(means, vars)``, None where it is off."""
+    first, second, start = [], [], 0
     for on, n in zip(batch_norm, layer_units[1:-1]):
         first.append(flat[start : start + n] if on else None)
         second.append(flat[start + n : start + 2 * n] if on else None)
         start += 2 * n if on else 0
-    return coefs, intercepts, first, second
+    return first, second
 
 
 class Network:
@@ -103,7 +109,7 @@ class Network:
         self.dcoefs, self.dintercepts, self.dgammas, self.dbetas = _views(
             self.grad, units, norm
         )
-        self.means, self.vars = self._stats_views(units, norm)
+        self.means, self.vars = _pair_views(self.stats, units, norm)
         for layer, on in enumerate(norm):
             if on:  # the identity transformation until trained
                 self.gammas[layer][...] = 1
@@ -111,15 +117,6 @@ class Network:
         self._l2_work = [np.empty_like(W) for W in self.coefs]  # scratch for l2 * W
         self._rows = 0
         self._views = {}
-
-    def _stats_views(self, units, norm):
-        """Per-layer views of the running means and variances in ``stats``."""
-        means, variances, start = [], [], 0
-        for on, n in zip(norm, units[1:-1]):
-            means.append(self.stats[start : start + n] if on else None)
-            variances.append(self.stats[start + n : start + 2 * n] if on else None)
-            start += 2 * n if on else 0
-        return means, variances
 
     def load(self, coefs, intercepts, batch_norm=None):
         """Copy per-layer arrays into the flat vectors.
@@ -197,13 +194,14 @@ class Network:
             masks.append(kept.astype(self.dtype) / self.dtype.type(keep))
         return masks
 
-    def forward(self, X, masks=None, sample_weight=None):
+    def forward(self, X, masks=None, row_weights=None):
         """Forward pass in training mode.
 
         Each hidden layer is ``Z = A_prev @ W + b``, then batch
         normalisation where it is on (with the batch's statistics, which
         also update the running averages), then ``A = g(Z)``, then the
-        dropout mask.
+        dropout mask. ``row_weights`` (``_batchnorm.row_weights``) weight the
+        batch statistics.
 
         Returns
         -------
@@ -227,7 +225,7 @@ class Network:
                 break
             sigmas.append(None)
             if self.batch_norm[layer]:
-                sigmas[-1] = self._normalise(layer, Z, sample_weight, z_hats[layer])
+                sigmas[-1] = self._normalise(layer, Z, row_weights, z_hats[layer])
             g = self.activations[layer]
             if g in FROM_Z:
                 zs[layer][...] = Z  # before the activation overwrites it
@@ -237,9 +235,9 @@ class Network:
             inputs.append(A if mask is None else A * mask)
         return inputs, caches, sigmas
 
-    def _normalise(self, layer, Z, sample_weight, z_hat):
+    def _normalise(self, layer, Z, row_weights, z_hat):
         gamma, beta = self.gammas[layer], self.betas[layer]
-        mean, var, sigma = batch_norm_forward(Z, gamma, beta, sample_weight, z_hat)
+        mean, var, sigma = batch_norm_forward(Z, gamma, beta, row_weights, z_hat)
         if self.track_stats:
             for running, batch in ((self.means[layer], mean), (self.vars[layer], var)):
                 running *= self.momentum
@@ -254,7 +252,7 @@ class Network:
             saved = self.momentum, self.track_stats
             self.momentum, self.track_stats = 0.0, True
             try:
-                self.forward(X, sample_weight=sample_weight)
+                self.forward(X, row_weights=row_weights(sample_weight, self.dtype))
             finally:
                 self.momentum, self.track_stats = saved
 
@@ -286,7 +284,8 @@ class Network:
         loss : float
             Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
-        inputs, caches, sigmas = self.forward(X, masks, sample_weight)
+        w = row_weights(sample_weight, self.dtype) if any(self.batch_norm) else None
+        inputs, caches, sigmas = self.forward(X, masks, w)
         _, dacts, _, z_hats = self._buffers(X.shape[0])
         logits = caches[-1]
         losses = OUTPUT_LOSSES[self.out_activation](logits, Y, self.reported_loss)
@@ -331,7 +330,7 @@ class Network:
                         z_hats[below],
                         self.gammas[below],
                         sigmas[below],
-                        sample_weight,
+                        w,
                         self.dgammas[below],
                         self.dbetas[below],
                     )

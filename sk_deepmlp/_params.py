@@ -41,16 +41,25 @@ def _sequence(name, value, what):
     )
 
 
+def _one_per_hidden_layer(name, value, what, n_hidden):
+    """``value`` as a list of ``n_hidden`` entries, one per hidden layer."""
+    values = _sequence(name, value, what)
+    if len(values) != n_hidden:
+        raise ValueError(
+            f"{name} has {len(values)} entries but hidden_layer_sizes has "
+            f"{n_hidden} hidden layers; give {what}, or a list of them with one "
+            "per hidden layer."
+        )
+    return values
+
+
 def hidden_activations(value, n_hidden):
     """One activation name per hidden layer, from a name or a list of names."""
     if isinstance(value, str):
         return [value] * n_hidden
-    names = _sequence("activation", value, f"one of {sorted(ACTIVATIONS)}")
-    if len(names) != n_hidden:
-        raise ValueError(
-            f"activation has {len(names)} entries but hidden_layer_sizes has "
-            f"{n_hidden} hidden layers; give one activation per hidden layer."
-        )
+    names = _one_per_hidden_layer(
+        "activation", value, f"one of {sorted(ACTIVATIONS)}", n_hidden
+    )
     unknown = [n for n in names if not isinstance(n, str) or n not in ACTIVATIONS]
     if unknown:
         raise ValueError(
@@ -93,13 +102,7 @@ def batch_norm_flags(value, n_hidden):
     list of bools."""
     if isinstance(value, (bool, np.bool_)):
         return [bool(value)] * n_hidden
-    flags = _sequence("batch_norm", value, "True or False")
-    if len(flags) != n_hidden:
-        raise ValueError(
-            f"batch_norm has {len(flags)} entries but hidden_layer_sizes has "
-            f"{n_hidden} hidden layers; give one bool per hidden layer or a "
-            "single bool."
-        )
+    flags = _one_per_hidden_layer("batch_norm", value, "True or False", n_hidden)
     if not all(isinstance(f, (bool, np.bool_)) for f in flags):
         raise ValueError(f"batch_norm entries must be True or False, got {value!r}.")
     return [bool(f) for f in flags]
@@ -110,13 +113,7 @@ def dropout_rates(value, n_hidden, solver):
     if np.ndim(value) == 0 and not isinstance(value, (dict, set, str)):
         rates = [value.item() if isinstance(value, np.ndarray) else value] * n_hidden
     else:
-        rates = _sequence("dropout", value, "a float in [0, 1)")
-        if len(rates) != n_hidden:
-            raise ValueError(
-                f"dropout has {len(rates)} entries but hidden_layer_sizes has "
-                f"{n_hidden} hidden layers; give one rate per hidden layer or "
-                "a single float."
-            )
+        rates = _one_per_hidden_layer("dropout", value, "a float in [0, 1)", n_hidden)
     if not all(
         isinstance(r, Real) and not isinstance(r, bool) and 0 <= r < 1 for r in rates
     ):

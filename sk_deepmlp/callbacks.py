@@ -21,6 +21,8 @@ in worker processes when ``n_jobs`` > 1: use these for one fit at a time and
 scikit-learn; ``set_callbacks`` needs 1.9.
 """
 
+import copy
+
 import joblib
 import numpy as np
 from sklearn.metrics import check_scoring
@@ -59,19 +61,22 @@ class _EpochCallback:
         self.sample_weight_val = sample_weight_val
 
     def _value(self, fitted_estimator):
-        """The watched value, higher is better, and its name."""
-        if self.monitor == "loss":
-            if self.X_val is None:
-                return -fitted_estimator.loss_, "loss"
-            loss = fitted_estimator._loss(
-                self.X_val, self.y_val, self.sample_weight_val
-            )
-            return -loss, "validation loss"
-        scorer = check_scoring(fitted_estimator, self.monitor)
+        """The watched value, higher is better: minus the (validation) loss,
+        or the score."""
+        if self.monitor != "loss":
+            return self._score(fitted_estimator, self.monitor)
+        if self.X_val is None:
+            return -fitted_estimator.loss_
+        return -fitted_estimator._loss(self.X_val, self.y_val, self.sample_weight_val)
+
+    def _score(self, fitted_estimator, scoring):
+        """``scoring`` (a name, a callable, or None for ``score``) on the
+        validation data."""
+        scorer = check_scoring(fitted_estimator, scoring)
         weights = {}
         if self.sample_weight_val is not None:
             weights = {"sample_weight": self.sample_weight_val}
-        return scorer(fitted_estimator, self.X_val, self.y_val, **weights), "score"
+        return scorer(fitted_estimator, self.X_val, self.y_val, **weights)
 
     # the protocol: subclasses override what they need
     def setup(self, estimator, context):
@@ -154,12 +159,8 @@ class History(_EpochCallback):
     def _epoch_end(self, estimator, fitted_estimator):
         self.loss_curve_.append(float(fitted_estimator.loss_))
         if self.X_val is not None:
-            loss = -self._value(fitted_estimator)[0]
-            scorer = check_scoring(fitted_estimator, self.scoring)
-            weights = {}
-            if self.sample_weight_val is not None:
-                weights = {"sample_weight": self.sample_weight_val}
-            score = scorer(fitted_estimator, self.X_val, self.y_val, **weights)
+            loss = -self._value(fitted_estimator)
+            score = self._score(fitted_estimator, self.scoring)
             self.validation_loss_curve_.append(loss)
             self.validation_scores_.append(float(score))
 
@@ -262,14 +263,19 @@ class EarlyStopping(_EpochCallback):
 
     def _epoch_end(self, estimator, fitted_estimator):
         self._epoch += 1
-        value, _ = self._value(fitted_estimator)
+        value = self._value(fitted_estimator)
         if not np.isfinite(value):
             value = -np.inf  # a diverged epoch is never the best
         if value > self._best + self.tol or self._best_arrays is None:
             self._best, self._waiting = value, 0
             self.best_epoch_ = self._epoch
             self.best_value_ = -value if self.monitor == "loss" else value
-            self._best_arrays = _arrays(fitted_estimator)  # copies already
+            # the snapshot's arrays are copies already: the live model's
+            # training does not touch them
+            self._best_arrays = {
+                name: getattr(fitted_estimator, name)
+                for name in fitted_estimator._model_arrays()
+            }
         else:
             self._waiting += 1
         if self._waiting >= self.patience:
@@ -327,7 +333,7 @@ class Checkpoint(_EpochCallback):
 
     def _epoch_end(self, estimator, fitted_estimator):
         self._epoch += 1
-        value, _ = self._value(fitted_estimator)
+        value = self._value(fitted_estimator)
         if np.isfinite(value) and value > self._best:
             self._best = value
             self.best_epoch_ = self._epoch
@@ -337,23 +343,8 @@ class Checkpoint(_EpochCallback):
         return False
 
 
-def _arrays(estimator):
-    """Copies of the model's arrays: weights, biases, batch normalisation."""
-    names = ["coefs_", "intercepts_"]
-    names += [
-        n for n in vars(estimator) if n.startswith("batch_norm_") and n.endswith("_")
-    ]
-    return {
-        name: [None if a is None else np.array(a) for a in getattr(estimator, name)]
-        for name in names
-        if isinstance(getattr(estimator, name), list)
-    }
-
-
 def _without_fit_state(fitted_estimator):
     """A shallow copy without the fit in progress's callback state."""
-    import copy
-
     model = copy.copy(fitted_estimator)
     for name in _FIT_IN_PROGRESS:
         model.__dict__.pop(name, None)

@@ -10,7 +10,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._batchnorm import EPSILON, batch_norm_forward
+from sk_deepmlp._batchnorm import EPSILON, batch_norm_forward, row_weights
 from sk_deepmlp._gradient_check import network_gradient_error
 from sk_deepmlp._network import Network
 
@@ -61,7 +61,8 @@ def test_integer_sample_weights_are_repeated_rows():
     Z = rng.normal(size=(6, 3))
     weights = np.array([1.0, 3.0, 0.0, 2.0, 1.0, 1.0])
     gamma, beta = np.ones(3), np.zeros(3)
-    weighted = batch_norm_forward(Z.copy(), gamma, beta, weights, np.empty_like(Z))
+    w = row_weights(weights, Z.dtype)
+    weighted = batch_norm_forward(Z.copy(), gamma, beta, w, np.empty_like(Z))
     repeated_Z = np.repeat(Z, weights.astype(int), axis=0)
     repeated = batch_norm_forward(
         repeated_Z.copy(), gamma, beta, None, np.empty_like(repeated_Z)

@@ -77,6 +77,18 @@ def in_memory_loop(estimator, X, y, **kwargs):
     return estimator
 
 
+def local_and_on_the_cluster(search, X, y):
+    """The search fitted with joblib's local backend and with dask's; their
+    cross-validated scores must be the same."""
+    local = clone(search).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        remote = clone(search).fit(X, y)
+    np.testing.assert_array_equal(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
+    return local, remote
+
+
 def test_grid_search_on_the_cluster_scores_as_locally(client):
     X, y, _, _ = blocks()
     search = GridSearchCV(
@@ -89,12 +101,7 @@ def test_grid_search_on_the_cluster_scores_as_locally(client):
         },
         cv=2,
     )
-    local = clone(search).fit(X, y)
-    with joblib.parallel_backend("dask"):
-        remote = clone(search).fit(X, y)
-    np.testing.assert_array_equal(
-        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
-    )
+    local, remote = local_and_on_the_cluster(search, X, y)
     for a, b in zip(
         remote.best_estimator_[-1].coefs_, local.best_estimator_[-1].coefs_
     ):
@@ -108,12 +115,7 @@ def test_regressor_grid_search_on_the_cluster_scores_as_locally(client):
         {"alpha": [1e-4, 1e-1], "solver": ["adam", "lbfgs"]},
         cv=2,
     )
-    local = clone(search).fit(X, y)
-    with joblib.parallel_backend("dask"):
-        remote = clone(search).fit(X, y)
-    np.testing.assert_array_equal(
-        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
-    )
+    local_and_on_the_cluster(search, X, y)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
