@@ -13,6 +13,7 @@ derivatives take ``Z``, and ``FROM_Z`` names them so that the forward pass keeps
 ``Z`` for those layers only.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -20,6 +21,16 @@ from scipy.special import expit, ndtr
 
 #: Slope of leaky_relu for negative inputs: g(z) = max(LEAKY_SLOPE * z, z).
 LEAKY_SLOPE = 0.01
+
+
+@functools.lru_cache(maxsize=64)
+def constant_row(value, n, dtype):
+    """A read-only vector of ``n`` times ``value``, made once: ``np.zeros`` and
+    ``np.ones`` cost a tenth of a microsecond each, and a one-row prediction
+    is a few microseconds in all."""
+    row = np.full(n, value, dtype)
+    row.flags.writeable = False
+    return row
 
 
 def identity(Z):
@@ -40,7 +51,7 @@ def tanh(Z):
 def relu(Z):
     """g(z) = max(0, z)."""
     # a row of zeros broadcasts faster than the scalar 0 in NumPy's float32 loop
-    return np.maximum(Z, np.zeros(Z.shape[-1], Z.dtype), out=Z)
+    return np.maximum(Z, constant_row(0, Z.shape[-1], Z.dtype), out=Z)
 
 
 def leaky_relu(Z):

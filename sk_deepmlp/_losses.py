@@ -21,11 +21,12 @@ the exact function whose gradient the backward pass computes, which the
 gradient checks rely on. The gradient is the same either way.
 """
 
-import functools
 import math
 
 import numpy as np
 from scipy.special import expit, xlogy
+
+from ._blas import row_sums
 
 
 def _clip_like_probabilities(losses, dtype):
@@ -85,7 +86,7 @@ def softmax_loss(Z, Y, reported=True):
     Z -= Z.max(axis=1, keepdims=True)
     losses = -np.einsum("ij,ij->i", Y, Z)
     np.exp(Z, out=Z)
-    norm = _row_sums(Z)
+    norm = row_sums(Z)
     Z /= norm[:, np.newaxis]
     losses += np.log(norm)
     if reported:
@@ -124,28 +125,13 @@ def poisson_deviance(Z, Y, reported=True):
     return losses.sum(axis=1)
 
 
-def _row_sums(Z):
-    """``Z.sum(axis=1)`` as a matrix-vector product: BLAS beats a ufunc
-    reduction over short rows."""
-    return np.matmul(Z, _ones(Z.shape[1], Z.dtype))
-
-
-@functools.lru_cache(maxsize=64)
-def _ones(n, dtype):
-    """A read-only vector of ``n`` ones, made once: ``np.ones`` is a Python
-    function, and its microseconds count in a one-row prediction."""
-    ones = np.ones(n, dtype)
-    ones.flags.writeable = False
-    return ones
-
-
 def softmax(Z):
     """Softmax of each row, in place."""
     # the ufunc's reduce itself: Z.max's Python wrapper costs a microsecond,
     # a tenth of a one-row prediction
     Z -= np.maximum.reduce(Z, axis=1, keepdims=True)
     np.exp(Z, out=Z)
-    Z /= _row_sums(Z)[:, np.newaxis]
+    Z /= row_sums(Z)[:, np.newaxis]
     return Z
 
 

@@ -20,6 +20,7 @@ from scipy import sparse
 
 from ._activations import ACTIVATIONS, FROM_Z
 from ._batchnorm import batch_norm_backward, batch_norm_forward, fold, row_weights
+from ._blas import matmul
 from ._layers import activation_backward, dense_backward, linear_forward
 from ._losses import OUTPUT_LOSSES, output_delta, weighted_mean
 
@@ -354,17 +355,42 @@ def fold_layers(coefs, intercepts, gammas, betas, means, variances):
     return folded_coefs, folded_intercepts
 
 
-def predict_logits(X, coefs, intercepts, activations, chunk_rows):
-    """Logits of the output layer, computed ``chunk_rows`` samples at a time.
+def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
+    """Logits of the output layer, computed in chunks of about ``chunk_bytes``
+    bytes of activations.
 
     Only one chunk's activations exist at any moment, so the extra memory is
     bounded whatever the number of samples; the result is the same as one pass.
     A batch of one chunk or less (every request of a served model) is one pass
     with no result buffer: the same operations, a few microseconds fewer.
     """
-    dtype = np.result_type(X.dtype, *coefs, *intercepts)
-    if X.shape[0] <= chunk_rows:
-        return _forward_pass(X, coefs, intercepts, activations, dtype)
+    dtype = _common_dtype(X, coefs, intercepts)
+    rows = X.shape[0]
+    # a single row is a single chunk whatever its size: no need to count
+    if rows > 1:
+        row_bytes = X.dtype.itemsize * sum(map(len, intercepts))  # units
+        chunk_rows = max(1, chunk_bytes // row_bytes)
+        if rows > chunk_rows:
+            return _chunked_forward_pass(
+                X, coefs, intercepts, activations, dtype, chunk_rows
+            )
+    return _forward_pass(X, coefs, intercepts, activations, dtype)
+
+
+def _common_dtype(X, coefs, intercepts):
+    """``np.result_type(X, *coefs, *intercepts)``, in a fifth of the time in
+    the usual case: one native dtype throughout."""
+    dtype = X.dtype
+    if dtype.isnative:
+        for arrays in (coefs, intercepts):
+            for a in arrays:
+                if a.dtype != dtype:
+                    return np.result_type(X.dtype, *coefs, *intercepts)
+        return dtype
+    return np.result_type(X.dtype, *coefs, *intercepts)
+
+
+def _chunked_forward_pass(X, coefs, intercepts, activations, dtype, chunk_rows):
     out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
     for start in range(0, X.shape[0], chunk_rows):
         chunk = X[start : start + chunk_rows]
@@ -376,13 +402,13 @@ def predict_logits(X, coefs, intercepts, activations, chunk_rows):
 
 def _forward_pass(A, coefs, intercepts, activations, dtype):
     """``g(...g(A W1 + b1)...) W_L + b_L`` in ``dtype``, in fresh arrays."""
-    last = len(coefs) - 1
-    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
-        if layer == 0 and type(A) is not np.ndarray and sparse.issparse(A):
-            A = A @ W
-        else:
-            A = np.matmul(A, W, dtype=dtype)
-        A += b
-        if layer < last:
-            ACTIVATIONS[activations[layer]](A)
+    if type(A) is not np.ndarray and sparse.issparse(A):
+        A = A @ coefs[0]
+    else:
+        A = matmul(A, coefs[0], dtype)
+    A += intercepts[0]
+    for layer in range(1, len(coefs)):  # indices: no list slices to make
+        ACTIVATIONS[activations[layer - 1]](A)
+        A = matmul(A, coefs[layer], dtype)
+        A += intercepts[layer]
     return A

@@ -99,8 +99,10 @@ def test_load_rejects_wrong_shapes():
 def test_chunked_prediction_equals_one_pass():
     X, Y, out = _problem("multiclass", n_samples=101)
     net = _network(X, Y, (5, 4), ["relu", "tanh"], out)
-    one_pass = predict_logits(X, net.coefs, net.intercepts, net.activations, 1000)
-    chunked = predict_logits(X, net.coefs, net.intercepts, net.activations, 7)
+    row_bytes = X.dtype.itemsize * (5 + 4 + Y.shape[1])  # activations of a row
+    args = X, net.coefs, net.intercepts, net.activations
+    one_pass = predict_logits(*args, chunk_bytes=101 * row_bytes)
+    chunked = predict_logits(*args, chunk_bytes=7 * row_bytes + 1)  # 7 rows
     np.testing.assert_array_equal(one_pass, chunked)
     # the training forward pass gives the same logits
     np.testing.assert_allclose(net.forward(X)[1][-1], one_pass, rtol=1e-12)

@@ -173,3 +173,86 @@ def test_bit_identical_to_the_computation_before_the_fast_path(dtype):
         np.testing.assert_array_equal(
             model.predict_proba(rows), _previous_predict_proba(model, rows)
         )
+
+
+def _layouts(A):
+    """``A`` as prediction may meet it: C-ordered, Fortran-ordered, strided,
+    read-only."""
+    strided = np.repeat(A, 2, axis=0)[::2]
+    read_only = A.copy()
+    read_only.flags.writeable = False
+    return [A, np.asfortranarray(A), strided, read_only]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "rows, inner, cols",
+    [
+        (1, 20, 100),
+        (10, 20, 100),
+        (10, 100, 3),
+        (10, 100, 1),
+        (1, 100, 1),
+        (3, 2, 2),
+        (65, 300, 37),
+        (1000, 50, 9),
+        (10, 1, 5),
+        (1, 1, 1),
+    ],
+)
+def test_blas_matmul_is_np_matmul_bit_for_bit(dtype, rows, inner, cols):
+    """The np.dot route makes the same BLAS call as np.matmul (see _blas):
+    gemm, gemv with one row or one column, and the fallbacks."""
+    from sk_deepmlp._blas import matmul
+
+    rng = np.random.default_rng(rows * inner * cols)
+    A = rng.standard_normal((rows, inner)).astype(dtype)
+    B = rng.standard_normal((inner, cols)).astype(dtype)
+    target = np.dtype(dtype)
+    for a in _layouts(A):
+        for b in _layouts(B):
+            expected = np.matmul(a, b, dtype=target)
+            got = matmul(a, b, target)
+            np.testing.assert_array_equal(got, expected)
+            assert got.dtype == expected.dtype
+    # a cast: float32 rows through a float64 model, and the reverse
+    other = np.float64 if dtype == np.float32 else np.float32
+    wide = np.result_type(dtype, other)
+    np.testing.assert_array_equal(
+        matmul(A, B.astype(other), wide), np.matmul(A, B.astype(other), dtype=wide)
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 3), (10, 3), (10, 2), (300, 40), (5, 1)])
+def test_blas_row_sums_are_np_matmul_with_ones(dtype, shape):
+    from sk_deepmlp._blas import row_sums
+
+    Z = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    for z in _layouts(Z):
+        np.testing.assert_array_equal(
+            row_sums(z), np.matmul(z, np.ones(shape[1], dtype=dtype))
+        )
+
+
+def test_the_dot_route_is_taken_and_can_differ_from_another_route():
+    """The equality above has teeth: BLAS routes differ in the last bits here
+    (a product row by row is not the product of the block), and the route
+    that matmul takes for plain arrays is np.dot's."""
+    from sk_deepmlp import _blas
+
+    rng = np.random.default_rng(0)
+    A, B = rng.standard_normal((64, 300)), rng.standard_normal((300, 40))
+    by_rows = np.vstack([np.matmul(row[None], B) for row in A])
+    if np.array_equal(by_rows, np.matmul(A, B)):
+        pytest.skip("this BLAS gives gemv's bits for gemm: routes cannot differ")
+
+    taken = []
+
+    class Spy(np.ndarray):
+        def dot(self, other):
+            taken.append(True)
+            return np.asarray(self).dot(other)
+
+    _blas.matmul(A.view(Spy), B, np.dtype(np.float64))
+    assert taken
