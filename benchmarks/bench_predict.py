@@ -2,7 +2,8 @@
 
 For batches of 1, 10, 100 and 100,000 rows of a dense float64 NumPy array, it
 times ``predict_proba``, ``predict`` and ``predict_log_proba`` of MLPClassifier and
-DeepMLPClassifier fitted alike (hidden (100,), 20 features, 3 classes), and
+DeepMLPClassifier fitted alike (hidden (100,), 20 features, 3 classes), our
+``decision_function`` (against MLPClassifier's ``predict_proba``: it has none), and
 ``predict`` of MLPRegressor and DeepMLPRegressor; beside them, the
 onnxruntime session of the same DeepMLP model (float32 graph), when the
 ``onnx`` extra is installed. Each figure is the best of 7 repetitions,
@@ -81,6 +82,12 @@ def main():
         "classifier predict_log_proba": {
             "MLPClassifier": theirs.predict_log_proba,
             "DeepMLPClassifier": ours.predict_log_proba,
+        },
+        # MLPClassifier has no decision_function: its nearest call, with the
+        # same validation and forward pass, is predict_proba
+        "classifier decision_function (MLPClassifier: predict_proba)": {
+            "MLPClassifier": theirs.predict_proba,
+            "DeepMLPClassifier": ours.decision_function,
         },
         "regressor predict": {
             "MLPRegressor": their_reg.predict,

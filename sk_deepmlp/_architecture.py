@@ -260,7 +260,10 @@ def _checked_fast(estimator, X):
         and X.shape[1] == fitted.get("n_features_in_", -1)
         and "coefs_" in fitted
         and "feature_names_in_" not in fitted
-        and (get_config()["assume_finite"] or _surely_finite(X))
+        # the check first: a finite X passes either way, and get_config
+        # copies a dict (0.2 µs), while the check is one pass over X where
+        # the first layer's product makes one per unit
+        and (_surely_finite(X) or get_config()["assume_finite"])
     )
 
 

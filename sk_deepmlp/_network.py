@@ -366,11 +366,11 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
     """
     dtype = _common_dtype(X, coefs, intercepts)
     rows = X.shape[0]
-    # a single row is a single chunk whatever its size: no need to count
+    # a single row is a single chunk whatever its size
     if rows > 1:
         row_bytes = X.dtype.itemsize * sum(map(len, intercepts))  # units
-        chunk_rows = max(1, chunk_bytes // row_bytes)
-        if rows > chunk_rows:
+        if rows * row_bytes > chunk_bytes:
+            chunk_rows = max(1, chunk_bytes // row_bytes)
             return _chunked_forward_pass(
                 X, coefs, intercepts, activations, dtype, chunk_rows
             )

@@ -256,3 +256,38 @@ def test_the_dot_route_is_taken_and_can_differ_from_another_route():
 
     _blas.matmul(A.view(Spy), B, np.dtype(np.float64))
     assert taken
+
+
+def test_overflow_is_reported_not_warned_and_the_error_state_is_restored():
+    """Prediction ignores overflow inside (its own error reports it) and
+    leaves each thread's NumPy error state as it found it, even a strict one
+    and even when it raises."""
+    import threading
+
+    model, X = fitted(DeepMLPClassifier, "multiclass")
+    huge = np.full((2, X.shape[1]), np.finfo(np.float64).max)
+    outcomes = {}
+
+    def strict_thread():
+        with np.errstate(over="raise", invalid="raise"):
+            before = np.geterr()
+            try:
+                model.predict_proba(huge)
+            except Exception as error:  # noqa: BLE001 - the error is the outcome
+                outcomes["error"] = error
+            outcomes["restored"] = np.geterr() == before
+            model.predict_proba(X[:3])  # a clean call, under "raise"
+            outcomes["after clean call"] = np.geterr() == before
+
+    before = np.geterr()
+    thread = threading.Thread(target=strict_thread)
+    thread.start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning here either
+        for _ in range(50):
+            model.predict_proba(X[:10])
+    thread.join()
+    assert isinstance(outcomes["error"], ValueError)
+    assert "overflowed" in str(outcomes["error"])
+    assert outcomes["restored"] and outcomes["after clean call"]
+    assert np.geterr() == before
