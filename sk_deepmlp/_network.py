@@ -360,7 +360,10 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
     bytes of activations.
 
     Only one chunk's activations exist at any moment, so the extra memory is
-    bounded whatever the number of samples; the result is the same as one pass.
+    bounded whatever the number of samples; the result is that of one pass,
+    up to BLAS's rounding of the rows at a chunk's edge (whose products it
+    may sum in another order, as it may a single row's). The chunks depend
+    on the shapes only, so a batch always gives the same bits.
     A batch of one chunk or less (every request of a served model) is one pass
     with no result buffer: the same operations, a few microseconds fewer.
     """
