@@ -291,3 +291,33 @@ def test_overflow_is_reported_not_warned_and_the_error_state_is_restored():
     assert "overflowed" in str(outcomes["error"])
     assert outcomes["restored"] and outcomes["after clean call"]
     assert np.geterr() == before
+
+
+@pytest.mark.parametrize("numpy_version", ["1.26.4", np.__version__])
+def test_quiet_overflow_on_either_numpy(monkeypatch, numpy_version):
+    """Under NumPy 1 the guard is a ``with`` block (the decorator form keeps
+    its state on the shared instance there); both forms ignore overflow
+    inside, keep other settings, and restore the caller's state, also when
+    the method raises and when it is nested."""
+    from sk_deepmlp._architecture import _quiet_overflow
+
+    monkeypatch.setattr(np, "__version__", numpy_version)
+
+    @_quiet_overflow
+    def overflow(fail, nested=False):
+        if nested:
+            overflow(False)
+        inside = np.geterr()
+        np.multiply(np.float64(1e300), np.float64(1e300))  # no warning
+        if fail:
+            raise KeyError("fails")
+        return inside
+
+    with np.errstate(all="raise"):
+        before = np.geterr()
+        inside = overflow(False, nested=True)
+        with pytest.raises(KeyError):
+            overflow(True)
+        assert np.geterr() == before
+    assert inside["over"] == inside["invalid"] == "ignore"
+    assert inside["divide"] == inside["under"] == "raise"
