@@ -59,11 +59,14 @@ def leaky_relu(Z):
     return np.maximum(Z, LEAKY_SLOPE * Z, out=Z)
 
 
-def elu(Z):
-    """g(z) = z for z > 0, exp(z) - 1 otherwise (alpha = 1): smooth, and its
-    negative values push the mean activation towards zero."""
+def elu(Z, alpha=1.0):
+    """g(z) = z for z > 0, alpha (exp(z) - 1) otherwise (alpha = 1 as the
+    activation "elu"): smooth, and its negative values push the mean
+    activation towards zero."""
     negative = np.minimum(Z, 0)
     np.expm1(negative, out=negative)  # expm1: exact near 0, no overflow above
+    if alpha != 1.0:
+        negative *= alpha
     np.maximum(Z, 0, out=Z)
     Z += negative
     return Z
@@ -77,11 +80,7 @@ SELU_SCALE = 1.0507009873554805
 
 def selu(Z):
     """g(z) = scale * elu_alpha(z), with SELU_SCALE and SELU_ALPHA."""
-    negative = np.minimum(Z, 0)
-    np.expm1(negative, out=negative)
-    negative *= SELU_ALPHA
-    np.maximum(Z, 0, out=Z)
-    Z += negative
+    elu(Z, SELU_ALPHA)
     Z *= SELU_SCALE
     return Z
 

@@ -301,10 +301,9 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
         return est._reconstruction_attributes()
 
     def loss_grad(x):
-        if tasks is not None and tasks.active and tasks.epoch is None:
-            net.params[...] = x
-            tasks.begin_epoch(snapshot, task_name=LBFGS_TASK)
         net.params[...] = x
+        if tasks is not None and tasks.active and tasks.epoch is None:
+            tasks.begin_epoch(snapshot, task_name=LBFGS_TASK)
         loss = net.loss_grad(X, Y, sample_weight, est.alpha)
         # scipy keeps the returned gradient: hand it a copy, not our buffer
         return loss, net.grad.astype(np.float64)
