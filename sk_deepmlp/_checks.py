@@ -17,7 +17,9 @@ def check_numeric(X):
     """
     if sparse.issparse(X):
         return
-    frame = hasattr(X, "dtypes") and hasattr(X, "iloc")  # a DataFrame
+    # a DataFrame; a Series has dtypes and iloc too, but one dtype and no
+    # columns: it goes on as an array, for validate_data to refuse as 1-D
+    frame = hasattr(X, "columns") and hasattr(X, "iloc")
     array = None if frame else (X if hasattr(X, "dtype") else np.asarray(X))
     bad = set()
     for column, dtype in enumerate(X.dtypes if frame else [array.dtype]):
@@ -41,3 +43,50 @@ def check_numeric(X):
 
 
 _TEXT_OR_TIME = ("string", "str", "datetime", "timedelta")
+
+
+def check_label_kinds(y, name="y"):
+    """Refuse class labels that mix strings with numbers.
+
+    Sorting them, which every label routine of scikit-learn does, fails deep
+    inside with ``'<' not supported between instances of 'int' and 'str'``.
+    Only object arrays can mix them, so only those are looked at.
+    """
+    if y is None or sparse.issparse(y):
+        return
+    values = y if hasattr(y, "dtype") else np.asarray(y)
+    if getattr(values.dtype, "kind", "") != "O":
+        return
+    text = number = None
+    for value in np.ravel(np.asarray(values, dtype=object)):
+        if isinstance(value, (str, bytes)):
+            text = value if text is None else text
+        else:
+            number = value if number is None else number
+        if text is not None and number is not None:
+            raise ValueError(
+                f"{name} mixes strings and other values (for example {text!r} "
+                f"and {number!r}): class labels must be all strings or all "
+                f"numbers. Convert them to one type first, e.g. with "
+                f"{name}.astype(str)."
+            )
+
+
+def check_score_arguments(y, sample_weight):
+    """Refuse what ``score`` would hand to the metric to fail on: a missing
+    ``y``, or weights that are not numbers. The metric's own error would name
+    its parameters (``y_true`` of ``accuracy_score``), not ``score``'s."""
+    if y is None:
+        raise ValueError(
+            "score needs the true targets: y is None. Call score(X, y) with y "
+            "of shape (n_samples,) or (n_samples, n_outputs)."
+        )
+    if sample_weight is None:
+        return
+    # a string, dict or set would become a 0-d object or text array
+    scalar_like = isinstance(sample_weight, (str, bytes, dict, set))
+    if scalar_like or np.asarray(sample_weight).dtype.kind not in "biuf":
+        raise ValueError(
+            "sample_weight must be None or an array of numbers, one per sample; "
+            f"got {sample_weight!r:.80}."
+        )

@@ -17,6 +17,7 @@ from ._base import (
     available_if_allowed,
     store_arguments,
 )
+from ._checks import check_label_kinds, check_score_arguments
 from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS
 from ._weights import class_index, class_sample_weight
@@ -161,6 +162,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
+        check_label_kinds(y)
         X, y = self._validate_X_y(X, y, reset)
         check_classification_targets(y)
         fresh = not hasattr(self, "classes_")
@@ -258,6 +260,17 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         """Accuracy (subset accuracy for multilabel targets)."""
         correct = (self._indicator(logits) == Y_val).all(axis=1)
         return float(np.average(correct, weights=sw_val))
+
+    def _constant_score(self, Y, sample_weight):
+        """The accuracy of always predicting the most frequent class (for
+        sigmoid outputs, each label's more frequent value)."""
+        frequencies = np.average(Y, axis=0, weights=sample_weight)
+        if self.out_activation_ == "softmax":
+            constant = frequencies == frequencies.max()
+            constant &= np.cumsum(constant) == 1  # one class, the first on a tie
+        else:
+            constant = frequencies > 0.5
+        return float(np.average((Y == constant).all(axis=1), weights=sample_weight))
 
     def _check_partial_fit(self):
         super()._check_partial_fit()
@@ -416,6 +429,30 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         """
         proba = self.predict_proba(X)
         return np.log(proba, out=proba)
+
+    def score(self, X, y, sample_weight=None):
+        """Return the accuracy on the given test data and labels.
+
+        For multilabel targets this is the subset accuracy: each sample's
+        labels must all be right.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels for ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``self.predict(X)`` with respect to ``y``.
+        """
+        check_score_arguments(y, sample_weight)
+        check_label_kinds(y)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def _is_binary(self):
         return self._label_binarizer.y_type_ == "binary"

@@ -175,9 +175,14 @@ class SGDOptimizer(BaseOptimizer):
     def iteration_ends(self, time_step):
         super().iteration_ends(time_step)
         if self.lr_schedule == "invscaling":
-            self.learning_rate = (
-                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
-            )
+            try:
+                self.learning_rate = (
+                    float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+                )
+            except OverflowError:
+                # (t + 1) ** power_t beyond the float range (power_t=1e3): the
+                # rate is below the smallest float, where MLPClassifier raises
+                self.learning_rate = 0.0
 
     def trigger_stopping(self, msg, verbose):
         if self.lr_schedule != "adaptive":

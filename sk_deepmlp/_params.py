@@ -15,7 +15,13 @@ from ._initializers import INITIALIZERS
 
 
 def hidden_layer_sizes(value):
-    """The number of units of each hidden layer, as a list of ints."""
+    """The number of units of each hidden layer, as a list of ints.
+
+    A 0-d array (``np.array(5)``) is one layer, as ``5`` and ``np.int64(5)``
+    are: NumPy makes one when a size is computed from arrays.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     sizes = [value] if np.isscalar(value) else list(value)
     if not all(isinstance(s, Integral) and s > 0 for s in sizes):
         raise ValueError(

@@ -10,6 +10,7 @@ from ._base import (
     available_if_allowed,
     store_arguments,
 )
+from ._checks import check_score_arguments
 from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS
 
@@ -160,6 +161,10 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits.copy())
         return float(r2_score(Y_val, predictions, sample_weight=sw_val))
 
+    def _constant_score(self, Y, sample_weight):
+        """The R² of always predicting the (weighted) mean: 0."""
+        return 0.0
+
     # -------------------------------------------------------------- training
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -224,6 +229,31 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         logits = self._validated_logits(X)  # checks that the model is fitted
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
         return predictions.ravel() if predictions.shape[1] == 1 else predictions
+
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R² of the prediction.
+
+        ``1 - u / v``, with ``u`` the residual sum of squares and ``v`` the
+        total sum of squares of ``y``: 1 is a perfect fit, 0 that of always
+        predicting the mean of ``y``, and it can be negative. With several
+        outputs, the R² of each is averaged (``multioutput='uniform_average'``).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values for ``X``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² of ``self.predict(X)`` with respect to ``y``.
+        """
+        check_score_arguments(y, sample_weight)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -9,7 +9,12 @@ early:
   the state it had before the call. With early stopping, once an epoch has
   been scored, the best epoch's weights are a usable model: divergence then
   ends the fit there with a ConvergenceWarning, the diverged epoch recorded
-  with a NaN score, as MLPClassifier and MLPRegressor record it;
+  with a NaN score, as MLPClassifier and MLPRegressor record it (scikit-learn's
+  own test_mlp_diverging_loss checks it);
+- a finite loss that exploded (over ``EXPLOSION`` times the loss the call
+  began from) is divergence too when the model kept predicts its own
+  training data no better than a constant (``_check_not_exploded``); with
+  early stopping it is a ConvergenceWarning, as above;
 - Ctrl-C (``KeyboardInterrupt``) after at least one finished epoch (L-BFGS
   iteration) keeps the record and the weights of the last finished one (the
   best one with early stopping) and warns, as MLPClassifier does; before any
@@ -120,6 +125,7 @@ def fit_stochastic(
         X, X_val, Y, Y_val, sample_weight, sw_val = est._validation_split(
             X, Y, sample_weight, random_state
         )
+    Y_labels = Y  # the explosion check scores the kept model on these
     Y = est._training_targets(Y)  # label smoothing; Y_val keeps the labels
     n_samples = X.shape[0]
     batch_size = est._batch_size(n_samples)
@@ -137,6 +143,7 @@ def fit_stochastic(
     show_bar = est.progress_bar and not incremental
 
     est.n_iter_ = 0
+    start_loss = None  # the first batch's, before any step: where this call began
     checkpoint = _checkpoint(est, net.storage)
     bar = progress_bar(show_bar, est.max_iter, "epoch", type(est).__name__)
     with deferred_warnings(show_bar):
@@ -163,6 +170,8 @@ def fit_stochastic(
                     batch_loss = net.loss_grad(
                         X_epoch[batch], Y_epoch[batch], sw_batch, est.alpha, masks
                     )
+                    if start_loss is None:
+                        start_loss = batch_loss
                     accumulated_loss += batch_loss * (batch.stop - batch.start)
                     if max_norm is not None:
                         clip_grad_norm(net.grad, max_norm)
@@ -192,8 +201,9 @@ def fit_stochastic(
                 est._optimizer.iteration_ends(est.t_)
                 if diverging:
                     warnings.warn(
-                        f"Training diverged in epoch {est.n_iter_}; the weights "
-                        "of the best epoch are kept. Scale the inputs or lower "
+                        f"Training diverged in epoch {est.n_iter_} (loss "
+                        f"{loss:.3g}); the fit ends there and keeps the weights "
+                        "of the best epoch. Scale the inputs or lower "
                         "learning_rate_init.",
                         ConvergenceWarning,
                     )
@@ -223,6 +233,51 @@ def fit_stochastic(
                 tasks.close_epoch()  # an epoch left open by an interrupt or error
     if est.early_stopping and "_best_params" in vars(est):  # none if all NaN
         net.storage[...] = est._best_params
+    if start_loss is not None and est.loss_ > EXPLOSION * start_loss:
+        _check_not_exploded(est, net, X, Y_labels, sample_weight, start_loss)
+
+
+#: A fit call whose training loss ends this many times above the loss it
+#: started from has exploded, if its model is also useless (see below)
+EXPLOSION = 1e3
+
+
+def _check_not_exploded(est, net, X, Y, sample_weight, start_loss):
+    """Raise when a finite loss exploded and the model it left is useless.
+
+    A loss far above where it began is not enough: with a learning rate far
+    too high, a classifier's log loss reaches 1e10 (huge logits, a few of
+    them confidently wrong) while it still classifies 98 % of its training
+    data right. The model kept (the best epoch's, with early stopping) is
+    therefore scored on its own training data, and only one that does no
+    better than a constant prediction (the most frequent class or label
+    set; the mean, R² = 0) counts as diverged. A model worse than a
+    constant on the data it was trained on has no use.
+    """
+    logits = est._logits(X, *net.inference_layers())
+    score = (
+        est._validation_score(logits, Y, sample_weight)
+        if np.isfinite(logits).all()
+        else np.nan
+    )
+    constant = est._constant_score(Y, sample_weight)
+    if score > constant:
+        return
+    message = (
+        f"Training diverged: the training loss grew from {start_loss:.3g} to "
+        f"{est.loss_:.3g}, and the model predicts its own training data no "
+        f"better than a constant ({score:.3g} against {constant:.3g}). Scale "
+        "the inputs (e.g. with StandardScaler) and, for regression, the "
+        "targets, or lower learning_rate_init."
+    )
+    if est.early_stopping:
+        # scikit-learn's rule (its test_mlp_diverging_loss): with early
+        # stopping a diverging fit ends without an error, on its best epoch
+        warnings.warn(
+            message + " The best epoch's weights are kept.", ConvergenceWarning
+        )
+        return
+    raise ValueError(message + " The estimator was left as it was before this call.")
 
 
 def _stop(est):

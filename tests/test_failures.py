@@ -58,7 +58,24 @@ BAD_FITS = {
     "unknown class in y": lambda X, y: (X, np.where(y == 0, 7, y), {}),
     "negative sample_weight": lambda X, y: (X, y, {"sample_weight": -np.ones(len(y))}),
     "text X": lambda X, y: (X.astype(str), y, {}),
+    "pandas Series X": lambda X, y: (_series(X[:, 0]), y, {}),
+    "y mixing str and int": lambda X, y: (X, _mixed(y), {}),
+    "2-D y mixing str and int": lambda X, y: (
+        X,
+        np.column_stack([_mixed(y), _mixed(1 - y)]),
+        {},
+    ),
 }
+
+
+def _series(values):
+    pd = pytest.importorskip("pandas")
+    return pd.Series(values)
+
+
+def _mixed(y):
+    """Labels of object dtype, strings and ints mixed."""
+    return np.array(["zero" if v == 0 else 1 for v in y], dtype=object)
 
 
 @pytest.mark.parametrize("bad", sorted(BAD_FITS))
@@ -510,34 +527,42 @@ def test_ctrl_c_at_any_step_leaves_a_consistent_estimator(
 
 
 @pytest.mark.parametrize("estimator", ["classifier", "regressor"])
-def test_divergence_after_a_scored_epoch_keeps_the_best_epoch(estimator):
+def test_divergence_after_a_scored_epoch_keeps_the_best_epoch(
+    binary_data, monkeypatch, estimator
+):
     """With early stopping the best epoch is a usable model: divergence ends
-    the fit there with a warning instead of an error, as in scikit-learn."""
-    from sklearn.datasets import load_iris
-
+    the fit there with a warning instead of an error, the diverged epoch
+    recorded with a NaN score, as in scikit-learn (test_mlp_diverging_loss)."""
     from sk_deepmlp import DeepMLPRegressor
 
-    X, y = load_iris(return_X_y=True)
+    X, y = binary_data
     cls = DeepMLPClassifier if estimator == "classifier" else DeepMLPRegressor
-    est = cls(
-        hidden_layer_sizes=(100,),
-        activation="identity",
-        solver="sgd",
-        learning_rate_init=1.0,
-        early_stopping=True,
-        max_iter=20,
-        random_state=0,
-    )
-    if estimator == "classifier":
-        X = X * 1e50  # the log loss saturates: only huge inputs make it diverge
-    with pytest.warns(ConvergenceWarning, match="diverged in epoch"):
-        with np.errstate(all="ignore"):
-            est.fit(X, y)
+    # the 6th gradient (one batch an epoch) reports a NaN loss: epoch 6 diverges
+    original, calls = Network.loss_grad, [0]
+
+    def loss_grad(self, *args, **kwargs):
+        calls[0] += 1
+        loss = original(self, *args, **kwargs)
+        return np.nan if calls[0] == 6 else loss
+
+    monkeypatch.setattr(Network, "loss_grad", loss_grad)
+    est = cls(hidden_layer_sizes=(8,), early_stopping=True, max_iter=20)
+    with pytest.warns(ConvergenceWarning, match=r"diverged in epoch 6 \(loss nan\)"):
+        est.set_params(random_state=0).fit(X, y)
+    assert est.n_iter_ == 6
     assert np.isnan(est.validation_scores_[-1])
-    assert not np.isnan(est.best_validation_score_)
+    assert np.isfinite(est.validation_scores_[:-1]).all()
+    assert est.best_validation_score_ == max(est.validation_scores_[:-1])
     assert len(est.validation_scores_) == len(est.loss_curve_) == est.n_iter_
-    assert all(np.isfinite(c).all() for c in est.coefs_ + est.intercepts_)
-    assert est.predict(X / 1e50 if estimator == "classifier" else X).shape == y.shape
+    # the weights are those of the best epoch: as if the fit had stopped there
+    monkeypatch.undo()
+    best = int(np.nanargmax(est.validation_scores_)) + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        shorter = cls(hidden_layer_sizes=(8,), max_iter=best, random_state=0)
+        shorter.set_params(early_stopping=True, n_iter_no_change=100).fit(X, y)
+    for a, b in zip(est.coefs_, shorter.coefs_):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_divergence_before_any_finite_score_is_an_error():
