@@ -57,9 +57,41 @@ def test_demo_options_reach_both_estimators(
 ):
     argv = ["--dataset", "iris", "--hidden", "8,4", "--max-iter", "10"]
     main([*argv, "--solver", solver, "--activation", activation])
-    deep, sk = [line.split() for line in capsys.readouterr().out.splitlines()[2:]]
+    lines = capsys.readouterr().out.splitlines()
+    deep, sk = [line.split() for line in lines[2:4]]
     assert deep[1:3] == [activation, solver]
     assert sk[1:3] == [sk_activation, sk_solver]
+    # each stand-in is said
+    for ours, theirs in ((activation, sk_activation), (solver, sk_solver)):
+        note = f"(MLPClassifier has no {ours}: its row runs {theirs})"
+        assert (note in lines) == (ours != theirs)
+
+
+@pytest.mark.parametrize("activation", ["gelu", "elu", "selu", "silu", "softplus"])
+def test_demo_runs_with_activations_that_mlpclassifier_lacks(capsys, activation):
+    argv = ["--dataset", "iris", "--hidden", "8", "--max-iter", "5"]
+    assert main([*argv, "--activation", activation]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3].split()[:2] == ["MLPClassifier", "relu"]
+    assert f"(MLPClassifier has no {activation}: its row runs relu)" in lines
+
+
+def test_demo_on_diabetes_shows_a_sensible_model(capsys):
+    """Not R² = 0: the settings for 331 rows are chosen, and said."""
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import train_test_split
+
+    assert main(["--dataset", "diabetes"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("both estimators: alpha=10.0 (331 training rows")
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=0
+    )
+    ridge = Ridge().fit(X_train, y_train).score(X_test, y_test)
+    for row in lines[3:5]:
+        assert float(row.split()[-1]) > ridge - 0.05  # a linear model's level
 
 
 def test_demo_saves_the_loss_curves(tmp_path, capsys):
@@ -103,8 +135,8 @@ def test_regression_mode_prints_both_regressors_with_the_same_r2(capsys):
     argv = ["--dataset", "diabetes", "--hidden", "8", "--max-iter", "30"]
     assert main(argv) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split()[-1] == "R²"
-    rows = [line.split() for line in lines[2:]]
+    assert lines[2].split()[-1] == "R²"  # after the line of diabetes' settings
+    rows = [line.split() for line in lines[3:]]
     assert [row[0] for row in rows] == ["DeepMLPRegressor", "MLPRegressor"]
     # the same model: the same R² to the printed digits
     assert rows[0][-1] == rows[1][-1]
