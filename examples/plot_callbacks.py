@@ -46,8 +46,10 @@ clf = DeepMLPClassifier(
 )
 clf.set_callbacks(monitor, stopper).fit(X_train, y_train)
 
-log = monitor.get_logs().data_as_pandas
-epochs = log[log["task_name"] == "epoch"]
+# the log's rows as dicts (``data_as_pandas`` gives the same as a DataFrame,
+# where pandas is installed); the epochs' rows hold the scores
+rows = [row for row in monitor.get_logs().data if row["task_name"] == "epoch"]
+epoch = [row["task_id"] + 1 for row in rows]
 print(
     f"stopped after epoch {stopper.stopped_epoch_}; best validation loss "
     f"{stopper.best_value_:.3f} at epoch {stopper.best_epoch_}; the fitted model "
@@ -55,8 +57,8 @@ print(
 )
 
 fig, ax = plt.subplots(figsize=(7, 4))
-ax.plot(epochs["task_id"] + 1, epochs["training"], label="training accuracy")
-ax.plot(epochs["task_id"] + 1, epochs["validation"], label="validation accuracy")
+ax.plot(epoch, [row["training"] for row in rows], label="training accuracy")
+ax.plot(epoch, [row["validation"] for row in rows], label="validation accuracy")
 ax.axvline(stopper.best_epoch_, color="grey", linestyle="--", label="best epoch")
 ax.set_xlabel("epoch")
 ax.set_ylabel("accuracy")

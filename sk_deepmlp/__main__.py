@@ -167,12 +167,11 @@ def _save_loss_curves(estimators, path):
 
     from ._display import LossCurveDisplay
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
     for estimator in estimators:
         if hasattr(estimator, "loss_curve_"):  # scikit-learn's lbfgs keeps none
-            LossCurveDisplay.from_estimator(estimator, ax=ax)
+            LossCurveDisplay.from_estimator(estimator, ax=ax)  # legend included
     ax.set_title("Training loss per epoch (per iteration for lbfgs)")
-    ax.legend()
     fig.savefig(path, dpi=100, bbox_inches="tight")
     plt.close(fig)
 

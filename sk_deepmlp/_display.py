@@ -112,7 +112,8 @@ class LossCurveDisplay:
         """
         plt = _pyplot()
         if ax is None:
-            _, ax = plt.subplots()
+            # constrained: the figure makes room for the legend below the axes
+            _, ax = plt.subplots(layout="constrained")
         kwargs = dict(kwargs)
         name = kwargs.pop("label", None) or name or self.estimator_name
         prefix = f"{name} " if name else ""
@@ -153,7 +154,17 @@ class LossCurveDisplay:
         every = list(ax.get_lines())
         if self.score_ax_ is not None:
             every += self.score_ax_.get_lines()
-        ax.legend(every, [line.get_label() for line in every])
+        # below the axes, where it hides no curve: inside, matplotlib's "best"
+        # place avoids only the left axis's lines, and covered the validation
+        # curve of the right-hand one
+        ax.legend(
+            every,
+            [line.get_label() for line in every],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14),
+            ncol=2,
+            frameon=False,
+        )
         self.ax_, self.figure_ = ax, ax.figure
         return self
 

@@ -21,7 +21,7 @@ inference; batch normalisation is folded into its layer's weights, as
 MLPClassifier converter: ``zipmap`` (True, False or "columns"), ``nocl`` and
 ``output_class_labels``.
 
-Needs the ``onnx`` extra: ``pip install "sk-deepmlp[onnx]"``.
+Needs the ``onnx`` extra: ``pip install ".[onnx]"`` in a clone of sk-deepmlp.
 """
 
 try:
@@ -39,7 +39,8 @@ try:
 except ImportError as error:  # pragma: no cover - the extra is missing
     raise ImportError(
         "sk_deepmlp.onnx needs skl2onnx (and onnxruntime to run the models): "
-        'install the extra with pip install "sk-deepmlp[onnx]".'
+        'install the extra with pip install ".[onnx]" in a clone of sk-deepmlp, '
+        "or pip install skl2onnx onnxruntime."
     ) from error
 
 import math

@@ -125,3 +125,21 @@ def test_a_regressor_shows_its_validation_r2():
     np.testing.assert_array_equal(
         display.lines_[-1].get_ydata(), reg.validation_scores_
     )
+
+
+def test_the_legend_hides_no_curve(multiclass_data):
+    """The legend sits where no point of any curve is, the validation
+    accuracy on the right-hand axis included (it used to cover it)."""
+    plt = pytest.importorskip("matplotlib.pyplot")
+    X, y = multiclass_data
+    clf = DeepMLPClassifier(
+        hidden_layer_sizes=(16,), early_stopping=True, max_iter=40, random_state=0
+    ).fit(X, y)
+    display = LossCurveDisplay.from_estimator(clf)
+    figure = display.figure_
+    figure.canvas.draw()
+    box = display.ax_.get_legend().get_window_extent()
+    for line in display.lines_:
+        points = line.get_transform().transform(line.get_xydata())
+        assert box.count_contains(points) == 0, line.get_label()
+    plt.close(figure)
