@@ -1,6 +1,12 @@
 """Sphinx configuration: python -m sphinx -W -b html docs docs/_build/html"""
 
+import os
+import sys
+
 import sk_deepmlp
+
+# gallery_order.py, beside this file, sorts the examples gallery
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 project = "sk-deepmlp"
 author = "the sk-deepmlp developers"
@@ -30,7 +36,7 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": "/plot_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.QuickStartFirst",
     "download_all_examples": False,
     "remove_config_comments": True,
     "show_memory": False,
@@ -38,7 +44,13 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
 }
 html_theme = "alabaster"
-html_theme_options = {"description": "A deep MLP classifier for scikit-learn"}
+html_theme_options = {
+    "description": "Deep MLP classifiers and regressors for scikit-learn",
+    # wider than alabaster's 940px, for the parameter tables and code
+    "page_width": "1120px",
+}
+# custom.css: code blocks wrap rather than being clipped (alabaster loads it)
+html_static_path = ["_static"]
 
 # figures of the user guide and the examples, drawn at build time
 plot_include_source = False

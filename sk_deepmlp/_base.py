@@ -48,6 +48,7 @@ from ._params import (
     dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
+    ineffective_parameters,
     layer_initializers,
 )
 from ._progress import require_tqdm
@@ -135,6 +136,8 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         norm = batch_norm_flags(self.batch_norm, len(hidden))
         dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         require_tqdm(self.progress_bar and not incremental)
+        for message in ineffective_parameters(self, incremental):
+            warnings.warn(message, UserWarning)
         if self.solver == "lbfgs":
             for name, off in (("weight_decay", 0.0), ("max_grad_norm", None)):
                 if getattr(self, name) != off:

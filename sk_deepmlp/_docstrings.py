@@ -305,7 +305,11 @@ ATTRIBUTES = Template(
 NOTES = Template(
     """\
     A fit that raises (bad input, divergence, a missing optional dependency)
-    leaves the estimator as it was before the call. Ctrl-C during a fit keeps
+    leaves the estimator as it was before the call. A parameter added to
+    $reference's that this fit cannot use (``lr_decay`` with
+    ``learning_rate='constant'``, ``early_stopping_monitor`` without
+    ``early_stopping``, ``warmup_epochs >= max_iter``...) gives a
+    ``UserWarning`` that names it and says why. Ctrl-C during a fit keeps
     the weights of the last finished epoch (the best one with
     ``early_stopping``), with a warning; before the first epoch has finished
     it leaves the estimator as it was and lets the interrupt through.

@@ -170,3 +170,84 @@ def check_network_size(layer_units, dtype, solver):
             "or smaller hidden layers."
         )
     return n_params
+
+
+#: The schedules that read lr_decay, and those whose step size has a floor.
+_DECAYING = ("exponential", "inverse_time", "plateau")
+_WITH_FLOOR = ("cosine", *_DECAYING)
+
+
+def ineffective_parameters(est, incremental):
+    """What the parameters added to MLPClassifier's would change nothing.
+
+    Returns one sentence per parameter set away from its default where this
+    fit cannot use it, naming it and why. MLPClassifier's own parameters are
+    left alone: it accepts them silently (``power_t`` with a constant rate,
+    ``learning_rate_init`` with lbfgs), and its test suite, which runs on our
+    estimators with warnings as errors, relies on that. ``progress_bar`` with
+    ``partial_fit`` is left alone too: a model fitted with a bar and then
+    updated block by block (dask-ml's Incremental) would warn at every block.
+    """
+    stochastic = est.solver != "lbfgs"
+    kind = est.learning_rate
+    found = []
+    if est.lr_decay is not None:
+        if not stochastic:
+            found.append(("lr_decay", "solver='lbfgs' follows no schedule"))
+        elif kind not in _DECAYING:
+            found.append(
+                (
+                    "lr_decay",
+                    f"learning_rate={kind!r} does not decay by it; only "
+                    f"{', '.join(map(repr, _DECAYING))} do",
+                )
+            )
+    if est.min_learning_rate:
+        if not stochastic:
+            found.append(("min_learning_rate", "solver='lbfgs' has no step size"))
+        elif kind not in _WITH_FLOOR:
+            found.append(
+                (
+                    "min_learning_rate",
+                    f"learning_rate={kind!r} never lowers the step size to a "
+                    f"floor; {', '.join(map(repr, _WITH_FLOOR))} do",
+                )
+            )
+    if est.warmup_epochs:
+        if not stochastic:
+            found.append(("warmup_epochs", "solver='lbfgs' has no step size"))
+        elif not incremental and est.warmup_epochs >= est.max_iter:
+            found.append(
+                (
+                    "warmup_epochs",
+                    f"the fit ends within the warm-up (max_iter={est.max_iter}), so "
+                    f"the step size never reaches learning_rate_init and "
+                    f"learning_rate={kind!r} never starts",
+                )
+            )
+    if est.early_stopping_monitor != "score" and not (
+        est.early_stopping and stochastic
+    ):
+        found.append(
+            (
+                "early_stopping_monitor",
+                "it chooses what early stopping watches, and this fit has none "
+                "(early_stopping=False"
+                + (")" if stochastic else ", or solver='lbfgs', which ignores it)"),
+            )
+        )
+    if est.batch_norm_momentum != 0.9:
+        if not np.any(est.batch_norm):
+            found.append(("batch_norm_momentum", "no layer has batch normalisation"))
+        elif not stochastic:
+            found.append(
+                (
+                    "batch_norm_momentum",
+                    "solver='lbfgs' sets the statistics from the whole training "
+                    "set, not as running averages",
+                )
+            )
+    return [
+        f"{name}={getattr(est, name)!r} has no effect here: {why}."
+        for name, why in found
+    ]

@@ -59,3 +59,134 @@ def test_readme_states_what_mlpclassifier_does_on_divergence():
     row = next(line for line in readme.splitlines() if line.startswith("| diverging"))
     assert "raises only when the weights end non-finite" in row
     assert "`loss_ = inf` or NaN" in row
+
+
+# ------------------------------------------------ install, extras, CI (III)
+def _pyproject():
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        tomllib = pytest.importorskip("tomli")
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _requirement_name(requirement):
+    return re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+
+
+def test_install_page_lists_every_extra_with_what_it_brings():
+    install = (ROOT / "docs" / "install.rst").read_text()
+    table = install.split("Optional extras")[1].split("For instance")[0]
+    rows = {}  # extra -> its row's text, continuation lines included
+    current = None
+    for line in table.splitlines():
+        match = re.match(r"``(\w+)``", line)
+        if match:
+            current = match.group(1)
+            rows[current] = ""
+        if current:
+            rows[current] += " " + line
+    extras = _pyproject()["project"]["optional-dependencies"]
+    assert set(rows) == set(extras)
+    for extra, requirements in extras.items():
+        for requirement in requirements:
+            name = _requirement_name(requirement).split("[")[0]
+            assert name in rows[extra].lower(), (extra, name)
+
+
+def test_install_page_lists_every_demo_dataset():
+    from sk_deepmlp.__main__ import DATASETS
+
+    install = " ".join((ROOT / "docs" / "install.rst").read_text().split())
+    sentence = install.split("``--dataset`` is one of")[1].split(";")[0]
+    for name in DATASETS:
+        assert f"``{name}``" in sentence, name
+
+
+def test_one_install_form_everywhere():
+    """The package is installed from a clone (``pip install ".[extra]"``):
+    no page or message may tell users to install it from PyPI."""
+    files = [ROOT / "README.md", *(ROOT / "docs").glob("*.rst")]
+    files += [*(ROOT / "sk_deepmlp").glob("*.py"), *(ROOT / "examples").glob("*.py")]
+    for path in files:
+        assert 'pip install "sk-deepmlp' not in path.read_text(), path.name
+
+
+def test_taglines_name_both_estimators():
+    description = _pyproject()["project"]["description"]
+    conf = (ROOT / "docs" / "conf.py").read_text()
+    sidebar = re.search(r'"description": "([^"]+)"', conf).group(1)
+    for text in (description, sidebar):
+        assert "regressor" in text.lower() and "classifier" in text.lower(), text
+
+
+def test_extras_set_lower_bounds_only():
+    """A cap would downgrade a user's environment (dask was held below
+    2025.3 for one dask-ml class)."""
+    for extra, requirements in _pyproject()["project"]["optional-dependencies"].items():
+        for requirement in requirements:
+            assert "<" not in requirement and "==" not in requirement, (
+                extra,
+                requirement,
+            )
+
+
+def test_code_blocks_wrap_rather_than_being_clipped():
+    conf = (ROOT / "docs" / "conf.py").read_text()
+    assert 'html_static_path = ["_static"]' in conf
+    css = (ROOT / "docs" / "_static" / "custom.css").read_text()
+    assert re.search(r"div\.body pre[^}]*white-space: pre-wrap", css, re.S)
+
+
+def test_gallery_opens_with_the_quick_start():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        from gallery_order import QuickStartFirst
+    finally:
+        sys.path.remove(str(ROOT / "docs"))
+    names = sorted(p.name for p in (ROOT / "examples").glob("plot_*.py"))
+    ordered = sorted(names, key=QuickStartFirst(str(ROOT / "examples")))
+    assert ordered[0] == "plot_quickstart.py"
+    assert ordered[1:] == [n for n in names if n != "plot_quickstart.py"]
+
+
+def test_api_page_summarises_methods_and_lists_the_onnx_module():
+    template = (ROOT / "docs" / "_templates" / "autosummary" / "class.rst").read_text()
+    assert ".. rubric:: Methods" in template and "autosummary::" in template
+    assert ":inherited-members:" in template  # set_callbacks is inherited
+    assert "set_callbacks" not in template  # so it is not hidden
+    assert ".. automodule:: sk_deepmlp.onnx" in (ROOT / "docs" / "api.rst").read_text()
+
+
+def test_same_seed_claims_carry_their_two_exceptions():
+    pages = {
+        "README.md": ROOT / "README.md",
+        "index.rst": ROOT / "docs" / "index.rst",
+        "coming_from": ROOT / "docs" / "coming_from_mlpclassifier.rst",
+    }
+    for name, path in pages.items():
+        text = " ".join(path.read_text().split())
+        claim = re.search(r"same .?.?random_state.?.? (they train )?the", text)
+        assert claim, name
+        after = text[claim.end() : claim.end() + 700]
+        assert "partial_fit" in after and "re-seeds" in after, name
+        assert "lbfgs" in after and "round-off" in after, name
+
+
+def test_check_gradients_is_not_listed_as_a_method():
+    readme = (ROOT / "README.md").read_text()
+    row = next(r for r in readme.splitlines() if r.startswith("| new methods"))
+    methods = row.split("and module functions")[0]
+    assert "check_gradients" not in methods
+    assert not hasattr(DeepMLPClassifier, "check_gradients")
+
+
+def test_ci_uses_the_installed_package_and_each_extra_alone():
+    ci = (ROOT / ".ci" / "run").read_text()
+    demo = next(line for line in ci.splitlines() if "-m sk_deepmlp" in line)
+    assert demo.lstrip().startswith("(cd ")  # not from the checkout's root
+    assert re.search(r"for extra in plot progress onnx dask; do", ci)
+    assert '"$docs_venv/bin/python" -m pip install --quiet ".[docs]"' in ci
+    assert '"$docs_venv/bin/python" -m sphinx' in ci
