@@ -77,8 +77,11 @@ def dask():
                 remote = cross_val_score(clf, X, y, cv=2)
             np.testing.assert_array_equal(remote, cross_val_score(clf, X, y, cv=2))
             inc = Incremental(DeepMLPClassifier((8,), random_state=0))
-            inc.fit(da.from_array(X, chunks=100), da.from_array(y, chunks=100),
-                    classes=[0, 1])
+            inc.fit(
+                da.from_array(X, chunks=100),
+                da.from_array(y, chunks=100),
+                classes=[0, 1],
+            )
             assert inc.estimator_.n_iter_ == 1
 
 
