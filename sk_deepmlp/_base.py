@@ -54,6 +54,7 @@ from ._params import (
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
 from ._state import restore, snapshot
+from ._threads import training_threads
 from ._training import fit_lbfgs, fit_stochastic
 
 #: learning_rate values that MLPClassifier rejects: schedules of every
@@ -180,8 +181,13 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         net = self._network(X.dtype, dropout, self._exact_loss(), norm=norm)
         self._adopt(net)
 
-        # 4. the training
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        # 4. the training, on one BLAS thread where products are too small
+        # for more to pay (_threads)
+        rows = X.shape[0] if self.solver == "lbfgs" else self._batch_rows(X.shape[0])
+        with (
+            training_threads(layer_units, rows),
+            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+        ):
             if self.solver == "lbfgs":
                 fit_lbfgs(self, net, X, Y, sample_weight, tasks)
             else:
@@ -368,15 +374,20 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         schedule = self._schedule()
         return optimizer if schedule is None else optimizer.follow(schedule)
 
+    def _batch_rows(self, n_samples):
+        """The rows of a mini-batch, as ``_batch_size`` gives them, silently."""
+        size = 200 if self.batch_size == "auto" else self.batch_size
+        return min(size, n_samples)
+
     def _batch_size(self, n_samples):
-        if self.batch_size == "auto":
-            return min(200, n_samples)
-        if self.batch_size > n_samples:
+        """``_batch_rows``, warning as MLPClassifier does when batch_size is
+        larger than the data."""
+        if self.batch_size != "auto" and self.batch_size > n_samples:
             warnings.warn(
                 f"batch_size={self.batch_size} is larger than the number of "
                 f"training samples ({n_samples}); using {n_samples}."
             )
-        return min(self.batch_size, n_samples)
+        return self._batch_rows(n_samples)
 
     def _validation_split(self, X, Y, sample_weight, random_state):
         """Hold out ``validation_fraction`` of the data, as MLPClassifier does."""

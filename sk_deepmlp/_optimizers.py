@@ -15,15 +15,13 @@ leaves the previous state untouched, and a model loaded read-only (joblib's
 
 import copy
 import math
-import os
-import threading
 import warnings
-from contextlib import contextmanager
 
 import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import ThreadpoolController
+
+from ._threads import scipy_own_blas_on_one_thread
 
 
 def axpy(a, x, y, work):
@@ -349,58 +347,3 @@ def minimize_lbfgs(fun, x0, *, max_iter, max_fun, tol, callback=None):
             ConvergenceWarning,
         )
     return result
-
-
-# One limit for the whole process: fits running in threads (GridSearchCV with
-# the threading backend, say) share SciPy's BLAS pool. The first to enter sets
-# the limit and the last to leave restores the original, so that a fit ending
-# while another runs cannot leave the pool limited, or unlimited, for good.
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limit = None
-
-
-@contextmanager
-def scipy_own_blas_on_one_thread():
-    """A context in which the BLAS library bundled with SciPy runs on one thread.
-
-    SciPy's wheels ship their own OpenBLAS, separate from NumPy's. L-BFGS-B
-    calls it between two gradient evaluations, and its idle workers then keep
-    spinning on the cores that NumPy's matrix products need: lbfgs fits ran
-    about 9x slower (digits, hidden (32,), 200 iterations: 2.1 s against
-    0.24 s). Where SciPy and NumPy share one BLAS (conda, Linux distributions)
-    there is no second pool and nothing is limited. Safe to enter from several
-    threads at once: the limit is reference-counted.
-    """
-    global _blas_users, _blas_limit
-    with _blas_lock:
-        if _blas_users == 0:
-            _blas_limit = _limit_scipy_own_blas()
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0 and _blas_limit is not None:
-                _blas_limit.restore_original_limits()
-                _blas_limit = None
-
-
-def scipy_own_blas():
-    """A threadpoolctl controller of the BLAS bundled with SciPy, or None."""
-    scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
-    own = (scipy_dir + os.sep, scipy_dir + ".libs" + os.sep)  # scipy/, scipy.libs/
-    controller = ThreadpoolController()
-    paths = [
-        lib.filepath
-        for lib in controller.lib_controllers
-        if lib.user_api == "blas" and os.path.realpath(lib.filepath).startswith(own)
-    ]
-    return controller.select(filepath=paths) if paths else None
-
-
-def _limit_scipy_own_blas():
-    """Limit SciPy's own BLAS to one thread; None when it has none of its own."""
-    own = scipy_own_blas()
-    return None if own is None else own.limit(limits=1)

@@ -11,11 +11,8 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sk_deepmlp import DeepMLPClassifier, _training
 from sk_deepmlp._network import Network
-from sk_deepmlp._optimizers import (
-    SGDOptimizer,
-    scipy_own_blas,
-    scipy_own_blas_on_one_thread,
-)
+from sk_deepmlp._optimizers import SGDOptimizer
+from sk_deepmlp._threads import scipy_own_blas, scipy_own_blas_on_one_thread
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -425,8 +422,6 @@ def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
     limits set from a thread other than the main one once its pool runs, so
     its own counters cannot show the interleaving.
     """
-    from sk_deepmlp import _optimizers
-
     log = []
 
     class Limiter:
@@ -437,7 +432,7 @@ def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
         log.append("limit")
         return Limiter()
 
-    monkeypatch.setattr(_optimizers, "_limit_scipy_own_blas", limit)
+    monkeypatch.setattr(scipy_own_blas_on_one_thread, "start", limit)
     first_in, second_in, first_out = (threading.Event() for _ in range(3))
     seen = {}
 
@@ -462,7 +457,7 @@ def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
     # limited once, still limited when the first fit left, restored once
     assert seen["inside after the first left"] == ["limit"]
     assert log == ["limit", "restore"]
-    assert _optimizers._blas_users == 0
+    assert scipy_own_blas_on_one_thread.users == 0
 
 
 def test_concurrent_lbfgs_fits_leave_the_blas_pool_as_found(binary_data):
