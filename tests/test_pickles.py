@@ -1,0 +1,54 @@
+"""Models pickled by the release before the block redesign still load,
+predict as they did, and go on training (tests/data/make_models_before_blocks.py
+wrote them; it is not to be rerun)."""
+
+import pathlib
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning
+
+PATH = pathlib.Path(__file__).parent / "data" / "models_before_blocks.pkl"
+
+
+@pytest.fixture(scope="module")
+def saved():
+    with warnings.catch_warnings():
+        # written by scikit-learn 1.9.1; CI also loads it under 1.6.1
+        warnings.simplefilter("ignore", InconsistentVersionWarning)
+        return pickle.loads(PATH.read_bytes())
+
+
+NAMES = [
+    "adam",
+    "batch norm dropout",
+    "early stopping",
+    "lbfgs",
+    "multilabel rmsprop",
+    "regressor sgd",
+    "poisson batch norm",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_old_pickle_predicts_as_it_did(saved, name):
+    model, _, method, expected = saved["models"][name]
+    got = getattr(model, method)(saved["X"])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_old_pickle_goes_on_training(saved, name):
+    model, target, _, _ = saved["models"][name]
+    model = pickle.loads(pickle.dumps(model))  # the fixture's stays as loaded
+    X = saved["X"]
+    before, epochs = [c.copy() for c in model.coefs_], len(model.loss_curve_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.set_params(warm_start=True, max_iter=3).fit(X, target)
+    assert len(model.loss_curve_) > epochs
+    assert all(np.isfinite(c).all() for c in model.coefs_)
+    if not model.early_stopping:  # which may keep the earlier best epoch
+        assert any(not np.array_equal(a, b) for a, b in zip(before, model.coefs_))
