@@ -58,3 +58,19 @@ plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 90)]
 plot_rcparams = {"figure.max_open_warning": 0}
+
+# numpydoc validates the docstrings of our public objects at build time (with
+# -W, a violation fails the build). Left out: GL08 (a private helper without
+# a docstring), SA01/EX01 (See Also and Examples are for the main entries),
+# ES01 (an extended summary is not always needed), RT02 (a named return is
+# our style), and the methods inherited from scikit-learn, whose docstrings
+# are not ours.
+numpydoc_validation_checks = {"all", "GL08", "SA01", "EX01", "ES01", "RT02"}
+numpydoc_validation_exclude = {
+    r"\.get_params$",
+    r"\.set_params$",
+    r"\.set_callbacks$",
+    r"\.get_metadata_routing$",
+    r"\.set_\w+_request$",
+    r"\.__init__$",
+}

@@ -145,16 +145,16 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         max_fun=15000,
         weight_init="glorot_uniform",
         dropout=0.0,
-        class_weight=None,
         progress_bar=False,
         weight_decay=0.0,
         max_grad_norm=None,
-        early_stopping_monitor="score",
         warmup_epochs=0,
         lr_decay=None,
         min_learning_rate=0.0,
+        early_stopping_monitor="score",
         batch_norm=False,
         batch_norm_momentum=0.9,
+        class_weight=None,
         label_smoothing=0.0,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else

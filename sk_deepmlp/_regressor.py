@@ -119,10 +119,10 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         progress_bar=False,
         weight_decay=0.0,
         max_grad_norm=None,
-        early_stopping_monitor="score",
         warmup_epochs=0,
         lr_decay=None,
         min_learning_rate=0.0,
+        early_stopping_monitor="score",
         batch_norm=False,
         batch_norm_momentum=0.9,
     ):

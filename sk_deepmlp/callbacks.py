@@ -179,6 +179,7 @@ class History(_EpochCallback):
         Returns
         -------
         display : LossCurveDisplay
+            The display, drawn.
         """
         from ._display import LossCurveDisplay
 
@@ -293,9 +294,9 @@ class EarlyStopping(_EpochCallback):
 
 
 class Checkpoint(_EpochCallback):
-    """Save the best model so far to ``path`` with joblib, after each epoch
-    that improves on the best.
+    """Save the best model so far to ``path`` with joblib.
 
+    It saves after each epoch that improves on the best.
     The saved file is a fitted estimator as of that epoch, ready to predict
     after ``joblib.load(path)``, without the callbacks of the fit that made
     it.

@@ -190,3 +190,20 @@ def test_ci_uses_the_installed_package_and_each_extra_alone():
     assert re.search(r"for extra in plot progress onnx dask; do", ci)
     assert '"$docs_venv/bin/python" -m pip install --quiet ".[docs]"' in ci
     assert '"$docs_venv/bin/python" -m sphinx' in ci
+
+
+def test_pre_commit_hooks_are_local_and_run_ruff():
+    """Nothing cloned from the network: every repo of the configuration is
+    'local', and its hooks are ruff's check and format, as CI runs them."""
+    config = (ROOT / ".pre-commit-config.yaml").read_text()
+    repos = re.findall(r"^\s*- repo:\s*(\S+)", config, re.M)
+    assert repos == ["local"]
+    entries = re.findall(r"^\s*entry:\s*(.+)$", config, re.M)
+    assert any(e.startswith("ruff check") for e in entries)
+    assert any(e.startswith("ruff format") for e in entries)
+
+
+def test_docs_build_validates_our_docstrings():
+    conf = (ROOT / "docs" / "conf.py").read_text()
+    assert 'numpydoc_validation_checks = {"all"' in conf
+    assert "sphinx -W" in (ROOT / ".ci" / "run").read_text()
