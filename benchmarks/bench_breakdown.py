@@ -75,11 +75,14 @@ def pieces(units, batch, dtype, alpha):
         for A, db in zip(acts, net.dintercepts):
             np.matmul(ones, A, out=db)
 
+    probabilities, delta = np.empty_like(acts[-1]), np.empty_like(acts[-1])
+
     def loss_and_delta():
         Z = acts[-1]
         Z[...] = logits
-        OUTPUT_LOSSES["softmax"](Z, Y).sum()
-        output_delta(Z, Y, None)
+        A, losses = OUTPUT_LOSSES["softmax"](Z, Y, out=probabilities)
+        losses.sum()
+        output_delta(A, Y, None, out=delta)
 
     def l2_term():
         W_flat = net.params[: net.n_coefs]

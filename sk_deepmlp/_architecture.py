@@ -188,7 +188,7 @@ class FittedNetworkMixin:
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
+            _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
     def _logits(self, X, coefs=None, intercepts=None):

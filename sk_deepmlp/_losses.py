@@ -12,13 +12,15 @@ Four pairs of an output activation and a loss, keyed by the activation's name
 All four are canonical: the derivative of the loss with respect to the logits
 is the same ``dZ = (A - Y) / m`` (``output_delta``), derived with each loss.
 
-Each loss comes in two forms. ``reported=True`` (the default) is scikit-learn's:
-the value of ``loss_``, ``loss_curve_``, the stopping rule and L-BFGS's
-objective, so that both estimators stop at the same epoch. MLPClassifier clips
-probabilities to ``[eps, 1 - eps]``; MLPRegressor averages the squared error
-over the outputs, although its gradient sums over them. ``reported=False`` is
-the exact function whose gradient the backward pass computes, which the
-gradient checks rely on. The gradient is the same either way.
+Each loss returns the predictions it computed and the per-sample losses,
+and leaves the logits it was given as they were. Each comes in two forms.
+``reported=True`` (the default) is scikit-learn's: the value of ``loss_``,
+``loss_curve_``, the stopping rule and L-BFGS's objective, so that both
+estimators stop at the same epoch. MLPClassifier clips probabilities to
+``[eps, 1 - eps]``; MLPRegressor averages the squared error over the
+outputs, although its gradient sums over them. ``reported=False`` is the
+exact function whose gradient the backward pass computes, which the gradient
+checks rely on. The gradient is the same either way.
 """
 
 import math
@@ -51,8 +53,8 @@ _EPS = {
 }
 
 
-def logistic_loss(Z, Y, reported=True):
-    """Turn logits into sigmoid probabilities in place; return per-sample losses.
+def logistic_loss(Z, Y, reported=True, out=None):
+    """Sigmoid probabilities of the logits ``Z``, and the per-sample losses.
 
     Per output, ``-[y log a + (1 - y) log(1 - a)] = log(1 + e^z) - y z``, the
     exact form. ``reported``: MLPClassifier's, from the rounded probability,
@@ -60,69 +62,78 @@ def logistic_loss(Z, Y, reported=True):
     ``a`` rounds to within a few ``eps`` of 1 (``1 - a`` then loses its
     digits), which is common on unscaled data; the stopping rule must see
     MLPClassifier's values there to stop at the same epoch.
+
+    Returns ``(A, losses)``: the probabilities, written into ``out`` (a new
+    array if None), and the losses. ``Z`` is left as it was.
     """
+    A = np.empty_like(Z) if out is None else out
     if not reported:
         losses = np.logaddexp(0, Z)
         losses -= Y * Z
-        expit(Z, out=Z)
-        return losses.sum(axis=1)
-    expit(Z, out=Z)
-    low, high, _, _ = _EPS[Z.dtype]
-    P = np.minimum(Z, high)
+        expit(Z, out=A)
+        return A, losses.sum(axis=1)
+    expit(Z, out=A)
+    low, high, _, _ = _EPS[A.dtype]
+    P = np.minimum(A, high)
     np.maximum(P, low, out=P)
     # y is 0 or 1: each term is -log a or -log(1 - a)
     losses = np.where(Y > 0, P, 1 - P)
-    return -np.log(losses, out=losses).sum(axis=1)
+    return A, -np.log(losses, out=losses).sum(axis=1)
 
 
-def softmax_loss(Z, Y, reported=True):
-    """Turn logits into softmax probabilities in place; return per-sample losses.
+def softmax_loss(Z, Y, reported=True, out=None):
+    """Softmax probabilities of the logits ``Z``, and the per-sample losses.
 
     ``-sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k``, with the row
     maximum subtracted first so that ``exp`` cannot overflow. With one-hot
     ``y`` this is the single term ``-log a_true``, which ``reported`` clips
-    as MLPClassifier clips the probability.
+    as MLPClassifier clips the probability. Returns ``(A, losses)``, ``A``
+    written into ``out``; ``Z`` is left as it was.
     """
-    Z -= Z.max(axis=1, keepdims=True)
-    losses = -np.einsum("ij,ij->i", Y, Z)
-    np.exp(Z, out=Z)
-    norm = row_sums(Z)
-    Z /= norm[:, np.newaxis]
+    A = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    losses = -np.einsum("ij,ij->i", Y, A)
+    np.exp(A, out=A)
+    norm = row_sums(A)
+    A /= norm[:, np.newaxis]
     losses += np.log(norm)
     if reported:
-        _clip_like_probabilities(losses, Z.dtype)
-    return losses
+        _clip_like_probabilities(losses, A.dtype)
+    return A, losses
 
 
-def squared_error(Z, Y, reported=True):
-    """Identity output: ``A = Z``; return per-sample half squared errors.
+def squared_error(Z, Y, reported=True, out=None):
+    """Identity output: ``A = Z``; and the per-sample half squared errors.
 
     Exact: ``1/2 sum_k (a_k - y_k)^2``, whose derivative is ``a - y``.
     ``reported``: MLPRegressor's, the mean over the ``k`` outputs instead of
     the sum (its gradient still sums, so both train the same weights).
+    Returns ``(Z, losses)``: the predictions are the logits themselves, which
+    stay untouched (``out`` is not needed).
     """
     diff = Z - Y
     losses = 0.5 * np.einsum("ij,ij->i", diff, diff)
     if reported and Z.shape[1] > 1:
         losses /= Z.shape[1]
-    return losses
+    return Z, losses
 
 
-def poisson_deviance(Z, Y, reported=True):
-    """Exp output: ``A = e^Z`` in place; return per-sample half Poisson deviances.
+def poisson_deviance(Z, Y, reported=True, out=None):
+    """Exp output: ``A = e^Z``; and the per-sample half Poisson deviances.
 
     Per output, ``y log(y / a) - y + a`` (0 log 0 = 0), with ``a = e^z``; its
     derivative is ``d/dz [y log y - y z - y + e^z] = e^z - y = a - y``.
     ``reported`` and exact are the same function, rounded as MLPRegressor
-    rounds it when ``reported``.
+    rounds it when ``reported``. Returns ``(A, losses)``, ``A`` written into
+    ``out``; ``Z`` is left as it was.
     """
+    A = np.empty_like(Z) if out is None else out
     if reported:
-        np.exp(Z, out=Z)
-        return (xlogy(Y, Y / Z) - Y + Z).sum(axis=1)
+        np.exp(Z, out=A)
+        return A, (xlogy(Y, Y / A) - Y + A).sum(axis=1)
     losses = xlogy(Y, Y) - Y * Z - Y  # from the logits: no log of a rounded exp
-    np.exp(Z, out=Z)
-    losses += Z
-    return losses.sum(axis=1)
+    np.exp(Z, out=A)
+    losses += A
+    return A, losses.sum(axis=1)
 
 
 def softmax(Z):
@@ -150,7 +161,8 @@ def exp(Z):
     return np.exp(Z, out=Z)
 
 
-#: Output activation name -> in-place loss (logits to predictions).
+#: Output activation name -> ``loss(Z, Y, reported=True, out=None)``, which
+#: returns the predictions (in ``out``) and the per-sample losses.
 OUTPUT_LOSSES = {
     "logistic": logistic_loss,
     "softmax": softmax_loss,
@@ -173,16 +185,17 @@ def weighted_mean(losses, sample_weight):
     return float(np.dot(losses, sample_weight) / sample_weight.sum())
 
 
-def output_delta(A, Y, sample_weight):
-    """``dZ = (A - Y) / m`` in place on ``A``; rows scaled by ``s_i / sum(s)``.
+def output_delta(A, Y, sample_weight, out=None):
+    """``dZ = (A - Y) / m``, rows scaled by ``s_i / sum(s)``, into ``out``.
 
     This is ``d loss / d Z`` for every canonical pair above:
     ``d/dz [log(1 + e^z) - y z] = sigmoid(z) - y``, likewise for softmax,
     ``d/dz 1/2 (z - y)^2 = z - y`` and ``d/dz [e^z - y z] = e^z - y``.
+    ``A`` is left as it was (``out=A`` writes over it).
     """
-    A -= Y
+    dZ = np.subtract(A, Y, out=out)
     if sample_weight is None:
-        A *= 1.0 / A.shape[0]
+        dZ *= 1.0 / dZ.shape[0]
     else:
-        A *= (sample_weight / sample_weight.sum())[:, np.newaxis]
-    return A
+        dZ *= (sample_weight / sample_weight.sum())[:, np.newaxis]
+    return dZ

@@ -18,11 +18,11 @@ from itertools import pairwise
 import numpy as np
 from scipy import sparse
 
-from ._activations import ACTIVATIONS, FROM_Z
-from ._batchnorm import batch_norm_backward, batch_norm_forward, fold, row_weights
+from ._activations import ACTIVATIONS
+from ._batchnorm import fold, row_weights
 from ._blas import matmul
-from ._layers import activation_backward, dense_backward, linear_forward
-from ._losses import OUTPUT_LOSSES, output_delta, weighted_mean
+from ._blocks import Activation, Batch, BatchNorm, Block, Dropout, Linear, Output
+from ._losses import weighted_mean
 
 
 def _views(flat, layer_units, batch_norm):
@@ -50,7 +50,7 @@ def _pair_views(flat, layer_units, batch_norm):
 
 
 class Network:
-    """Parameters, gradients and per-batch buffers of one multilayer perceptron.
+    """Parameters, gradients and blocks of one multilayer perceptron.
 
     Parameters
     ----------
@@ -72,8 +72,9 @@ class Network:
         Whether each hidden layer normalises its linear step over the batch
         (see ``_batchnorm``); None means no layer does.
     momentum : float, default=0.9
-        Weight of the old value in batch normalisation's running averages,
-        ``stat = momentum * stat + (1 - momentum) * batch_stat``.
+        Batch normalisation's momentum: the weight of the old value in its
+        running averages, ``stat = momentum * stat + (1 - momentum) *
+        batch_stat``.
     """
 
     def __init__(
@@ -115,9 +116,39 @@ class Network:
             if on:  # the identity transformation until trained
                 self.gammas[layer][...] = 1
                 self.vars[layer][...] = 1
-        self._l2_work = [np.empty_like(W) for W in self.coefs]  # scratch for l2 * W
-        self._rows = 0
-        self._views = {}
+        self.blocks = [self._hidden_block(k) for k in range(n_hidden)]
+        self.blocks.append(Block([self._linear(n_hidden)]))
+        self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
+        boxes = [box for block in self.blocks for box in block.boxes]
+        self._drawing = [  # per hidden block: its box that draws masks, or None
+            next((box for box in block.boxes if hasattr(box, "draw")), None)
+            for block in self.blocks[:-1]
+        ]
+        self._weighs_rows = any(getattr(b, "uses_row_weights", 0) for b in boxes)
+        self._rows = None
+
+    def _linear(self, k):
+        return Linear(
+            self.coefs[k],
+            self.intercepts[k],
+            self.dcoefs[k],
+            self.dintercepts[k],
+            k == 0,
+            self.dtype,
+        )
+
+    def _hidden_block(self, k):
+        """The boxes of hidden layer ``k``, from the per-layer options."""
+        width = self.layer_units[k + 1]
+        boxes = [self._linear(k)]
+        if self.batch_norm[k]:
+            views = (self.gammas, self.betas, self.dgammas, self.dbetas)
+            stats = (self.means, self.vars)
+            boxes.append(BatchNorm(*(v[k] for v in views + stats), self.dtype))
+        boxes.append(Activation(self.activations[k], width, self.dtype))
+        if self.dropout[k]:
+            boxes.append(Dropout(self.dropout[k], width, k, self.dtype))
+        return Block(boxes)
 
     def load(self, coefs, intercepts, batch_norm=None):
         """Copy per-layer arrays into the flat vectors.
@@ -148,34 +179,14 @@ class Network:
                 if dst is not None:
                     dst[...] = src
 
-    def _buffers(self, m):
-        """Activation and gradient buffers for a batch of ``m`` rows.
-
-        Allocated once for the largest batch and sliced for smaller ones, so
-        the training loop allocates nothing per batch.
-        """
-        if m > self._rows:
-            units = self.layer_units[1:]
-            self._acts = [np.empty((m, n), dtype=self.dtype) for n in units]
-            self._dacts = [np.empty((m, n), dtype=self.dtype) for n in units[:-1]]
-            # extra caches only where needed: Z for the activations whose
-            # derivative needs it, z_hat for batch normalisation
-            self._zs = [
-                np.empty((m, n), self.dtype) if g in FROM_Z else None
-                for g, n in zip(self.activations, units)
-            ]
-            self._z_hats = [
-                np.empty((m, n), self.dtype) if on else None
-                for on, n in zip(self.batch_norm, units)
-            ]
+    def _use_rows(self, m):
+        """Point every box at its buffers for a batch of ``m`` rows (allocated
+        once for the largest batch; the training loop allocates none)."""
+        if m != self._rows:
+            for block in self.blocks:
+                block.use_rows(m)
+            self.output.use_rows(m)
             self._rows = m
-            self._views = {}
-        if m not in self._views:
-            self._views[m] = tuple(
-                [None if a is None else a[:m] for a in buffers]
-                for buffers in (self._acts, self._dacts, self._zs, self._z_hats)
-            )
-        return self._views[m]
 
     def draw_masks(self, m, random_state):
         """Inverted-dropout masks for a batch of ``m`` rows, one per hidden layer.
@@ -185,77 +196,37 @@ class Network:
         prediction needs no rescaling. Layers without dropout get None and
         draw nothing from ``random_state``.
         """
-        masks = []
-        for rate, n in zip(self.dropout, self.layer_units[1:-1]):
-            if rate == 0:
-                masks.append(None)
-                continue
-            keep = 1.0 - rate
-            kept = random_state.random_sample((m, n)) < keep
-            masks.append(kept.astype(self.dtype) / self.dtype.type(keep))
-        return masks
+        return [
+            None if box is None else box.draw(m, random_state) for box in self._drawing
+        ]
 
-    def forward(self, X, masks=None, row_weights=None):
-        """Forward pass in training mode.
+    def forward(self, X, masks=None, row_weights=None, momentum=None):
+        """Forward pass in training mode; returns the logits.
 
-        Each hidden layer is ``Z = A_prev @ W + b``, then batch
-        normalisation where it is on (with the batch's statistics, which
-        also update the running averages), then ``A = g(Z)``, then the
-        dropout mask. ``row_weights`` (``_batchnorm.row_weights``) weight the
-        batch statistics.
-
-        Returns
-        -------
-        inputs : list of {ndarray, sparse matrix}
-            The input of each layer: ``X``, then each hidden layer's output
-            after its dropout mask.
-        caches : list of ndarray
-            What each hidden layer's derivative needs: ``g(Z)``, or ``Z`` for
-            the activations in ``FROM_Z``; the logits of the output layer
-            last.
-        sigmas : list of (ndarray or None)
-            ``sqrt(var + EPSILON)`` of each batch-normalised layer.
+        ``masks`` come from ``draw_masks``; ``row_weights``
+        (``_batchnorm.row_weights``) weight the batch statistics, and
+        ``momentum`` moves the running ones (None: the network's own, if it
+        tracks them).
         """
-        acts, _, zs, z_hats = self._buffers(X.shape[0])
-        inputs, caches, sigmas = [X], [], []
-        last = len(acts) - 1
-        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
-            Z = linear_forward(inputs[-1], W, b, out=acts[layer])
-            if layer == last:
-                caches.append(Z)
-                break
-            sigmas.append(None)
-            if self.batch_norm[layer]:
-                sigmas[-1] = self._normalise(layer, Z, row_weights, z_hats[layer])
-            g = self.activations[layer]
-            if g in FROM_Z:
-                zs[layer][...] = Z  # before the activation overwrites it
-            A = ACTIVATIONS[g](Z)
-            caches.append(zs[layer] if g in FROM_Z else A)
-            mask = masks[layer] if masks else None
-            inputs.append(A if mask is None else A * mask)
-        return inputs, caches, sigmas
+        if momentum is None and self.track_stats:
+            momentum = self.momentum
+        batch = Batch(row_weights, masks, 0.0, momentum)
+        return self._forward(X, batch)
 
-    def _normalise(self, layer, Z, row_weights, z_hat):
-        gamma, beta = self.gammas[layer], self.betas[layer]
-        mean, var, sigma = batch_norm_forward(Z, gamma, beta, row_weights, z_hat)
-        if self.track_stats:
-            for running, batch in ((self.means[layer], mean), (self.vars[layer], var)):
-                running *= self.momentum
-                running += (1 - self.momentum) * batch
-        return sigma
+    def _forward(self, X, batch):
+        self._use_rows(X.shape[0])
+        for block in self.blocks:
+            X = block.forward(X, batch)
+        return X
 
     def set_stats(self, X, sample_weight=None):
         """Set the running statistics to those of ``X`` (with the current
         parameters, one layer after another), as L-BFGS's full batch gives
         them: prediction then normalises exactly as training did."""
-        if any(self.batch_norm):
-            saved = self.momentum, self.track_stats
-            self.momentum, self.track_stats = 0.0, True
-            try:
-                self.forward(X, row_weights=row_weights(sample_weight, self.dtype))
-            finally:
-                self.momentum, self.track_stats = saved
+        if self._weighs_rows:
+            self.forward(
+                X, row_weights=row_weights(sample_weight, self.dtype), momentum=0.0
+            )
 
     def inference_layers(self):
         """Per-layer ``(coefs, intercepts)`` for prediction: the training
@@ -285,11 +256,11 @@ class Network:
         loss : float
             Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
-        w = row_weights(sample_weight, self.dtype) if any(self.batch_norm) else None
-        inputs, caches, sigmas = self.forward(X, masks, w)
-        _, dacts, _, z_hats = self._buffers(X.shape[0])
-        logits = caches[-1]
-        losses = OUTPUT_LOSSES[self.out_activation](logits, Y, self.reported_loss)
+        w = row_weights(sample_weight, self.dtype) if self._weighs_rows else None
+        momentum = self.momentum if self.track_stats else None
+        batch = Batch(w, masks, 0.0, momentum)
+        logits = self._forward(X, batch)
+        _, losses = self.output.forward_loss(logits, Y)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
         # compute the float32 L2 term in float64, through a slow casting loop
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
@@ -298,43 +269,11 @@ class Network:
         if alpha:
             W_flat = self.params[: self.n_coefs]
             loss += 0.5 * alpha * float(np.dot(W_flat, W_flat)) / sw_sum
-
-        # delta[last] = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
-        dZ = output_delta(logits, Y, sample_weight)
-        l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2
-        for layer in range(len(caches) - 1, -1, -1):
-            dA_prev = dacts[layer - 1] if layer > 0 else None
-            dense_backward(
-                dZ,
-                inputs[layer],
-                self.coefs[layer],
-                self.dcoefs[layer],
-                self.dintercepts[layer],
-                dA_prev,
-                l2,
-                self._l2_work[layer],
-            )
-            if layer < len(sigmas) and sigmas[layer] is not None:
-                # beta replaces the bias, which the normalisation cancels:
-                # its gradient is 0 up to rounding, and kept at exactly 0
-                self.dintercepts[layer][...] = 0
-            if layer > 0:
-                below = layer - 1
-                if masks and masks[below] is not None:
-                    dA_prev *= masks[below]  # dropped units pass no gradient
-                dZ = activation_backward(
-                    dA_prev, caches[below], self.activations[below]
-                )
-                if sigmas[below] is not None:
-                    dZ = batch_norm_backward(
-                        dZ,
-                        z_hats[below],
-                        self.gammas[below],
-                        sigmas[below],
-                        w,
-                        self.dgammas[below],
-                        self.dbetas[below],
-                    )
+        # dZ = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
+        dZ = self.output.backward(Y, sample_weight)
+        batch.l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2
+        for block in reversed(self.blocks):
+            dZ = block.backward(dZ, batch)
         return loss
 
 

@@ -307,7 +307,7 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
         score = loss = np.nan
     else:
         score = est._validation_score(logits, Y_val, sw_val)  # reads only
-        losses = OUTPUT_LOSSES[est.out_activation_](logits, Y_val)
+        _, losses = OUTPUT_LOSSES[est.out_activation_](logits, Y_val)
         loss = weighted_mean(losses, sw_val)
     est.validation_scores_.append(score)
     est.validation_loss_curve_.append(loss)

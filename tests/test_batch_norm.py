@@ -93,14 +93,14 @@ def test_gradients_with_fixed_dropout_masks_and_one_normalised_layer():
 
 
 def test_the_gradient_check_catches_a_wrong_batch_norm_backward(monkeypatch):
-    from sk_deepmlp import _network
+    from sk_deepmlp import _blocks
 
     def ignores_the_statistics(dZ, z_hat, gamma, sigma, sw, dgamma, dbeta):
         dbeta[...] = dZ.sum(0)
         dgamma[...] = (dZ * z_hat).sum(0)
         return dZ * gamma / sigma  # as if mean and variance were constants
 
-    monkeypatch.setattr(_network, "batch_norm_backward", ignores_the_statistics)
+    monkeypatch.setattr(_blocks, "batch_norm_backward", ignores_the_statistics)
     net = random_network([True, True], ["relu", "tanh"])
     assert network_gradient_error(net, *batch(), None, 0.0) > 1e-3
 
