@@ -29,6 +29,8 @@ from ._network import Network, fold_layers, predict_logits
 
 #: The fitted attributes of batch normalisation: batch_norm_<name>_.
 BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
+#: The fitted attributes of layer normalisation: layer_norm_<name>_.
+LN_ATTRIBUTES = ("gamma", "beta")
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -56,13 +58,15 @@ def _quiet_overflow(method):
 class FittedNetworkMixin:
     """The fitted network's arrays, for BaseDeepMLP; not for direct use."""
 
-    def _network(self, dtype, dropout=None, exact_loss=False, norm=None):
+    def _network(
+        self, dtype, dropout=None, exact_loss=False, norm=None, layer_norm=None
+    ):
         """A Network of the fitted architecture, loaded with the fitted
         arrays (the fitted model stays untouched: the network copies them).
 
-        ``norm`` (one bool per hidden layer) adds batch normalisation to a
-        new model, which has no batch-norm arrays yet: the network starts
-        them as the identity transformation.
+        ``norm`` and ``layer_norm`` (one bool per hidden layer) add batch or
+        layer normalisation to a new model, which has no such arrays yet: the
+        network starts them as the identity transformation.
         """
         units = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
         net = Network(
@@ -74,8 +78,14 @@ class FittedNetworkMixin:
             exact_loss=exact_loss,
             batch_norm=self._batch_norm_layers() if norm is None else norm,
             momentum=self.batch_norm_momentum,
+            layer_norm=self._layer_norm_layers() if layer_norm is None else layer_norm,
         )
-        net.load(self.coefs_, self.intercepts_, self._batch_norm_arrays())
+        net.load(
+            self.coefs_,
+            self.intercepts_,
+            self._batch_norm_arrays(),
+            self._layer_norm_arrays(),
+        )
         return net
 
     def _adopt(self, net):
@@ -84,6 +94,9 @@ class FittedNetworkMixin:
         if any(net.batch_norm):
             self.batch_norm_gamma_, self.batch_norm_beta_ = net.gammas, net.betas
             self.batch_norm_mean_, self.batch_norm_var_ = net.means, net.vars
+        if any(net.layer_norm):
+            self.layer_norm_gamma_ = net.ln_gammas
+            self.layer_norm_beta_ = net.ln_betas
 
     def _batch_norm_arrays(self):
         """``(gammas, betas, means, vars)`` of the fitted model, or None.
@@ -102,12 +115,27 @@ class FittedNetworkMixin:
             return [False] * (len(self.coefs_) - 1)
         return [gamma is not None for gamma in arrays[0]]
 
+    def _layer_norm_arrays(self):
+        """``(gammas, betas)`` of the fitted layer normalisation, or None."""
+        if "layer_norm_gamma_" not in vars(self):
+            return None
+        return tuple(getattr(self, f"layer_norm_{n}_") for n in LN_ATTRIBUTES)
+
+    def _layer_norm_layers(self):
+        """Which hidden layers of the fitted model have layer normalisation."""
+        arrays = self._layer_norm_arrays()
+        if arrays is None:
+            return [False] * (len(self.coefs_) - 1)
+        return [gamma is not None for gamma in arrays[0]]
+
     def _model_arrays(self):
         """The names of the per-layer array lists that make the model:
-        weights, biases and, with it, batch normalisation's."""
+        weights, biases and, with them, the normalisations'."""
         names = ["coefs_", "intercepts_"]
         if self._batch_norm_arrays() is not None:
             names += [f"batch_norm_{n}_" for n in BN_ATTRIBUTES]
+        if self._layer_norm_arrays() is not None:
+            names += [f"layer_norm_{n}_" for n in LN_ATTRIBUTES]
         return names
 
     def _check_batch_rows(self, n_samples):
@@ -122,7 +150,7 @@ class FittedNetworkMixin:
                 "more samples (partial_fit included), or set batch_norm=False."
             )
 
-    def _check_same_architecture(self, layer_units, norm):
+    def _check_same_architecture(self, layer_units, norm, layer_norm):
         fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
         if fitted[1:-1] != layer_units[1:-1]:
             raise ValueError(
@@ -144,14 +172,25 @@ class FittedNetworkMixin:
                 "add or remove batch normalisation. Fit with warm_start=False "
                 "to start anew."
             )
+        if layer_norm != self._layer_norm_layers():
+            raise ValueError(
+                f"layer_norm={self.layer_norm!r} does not match the fitted "
+                f"network, whose layers have layer_norm={self._layer_norm_layers()}: "
+                "warm_start and partial_fit continue that network and cannot "
+                "add or remove layer normalisation. Fit with warm_start=False "
+                "to start anew."
+            )
 
-    def _drop_batch_norm(self, norm):
-        """Forget a previous model's batch normalisation before a fresh fit
+    def _forget_normalisations(self, norm):
+        """Forget a previous model's batch and layer normalisation before a
+        fresh fit
         (the network starts the new one, see ``_network``), and zero the bias
         of each layer that will have it: beta replaces that bias. The biases
         were drawn all the same, so that every scheme's random stream is the
         one without batch normalisation."""
         for name in (f"batch_norm_{n}_" for n in BN_ATTRIBUTES):
+            self.__dict__.pop(name, None)
+        for name in (f"layer_norm_{n}_" for n in LN_ATTRIBUTES):
             self.__dict__.pop(name, None)
         for layer, on in enumerate(norm):
             if on:
@@ -173,12 +212,17 @@ class FittedNetworkMixin:
         return attributes
 
     def _inference_layers(self):
-        """``(coefs, intercepts)`` as prediction uses them: the fitted arrays,
-        or new ones with batch normalisation folded in."""
-        bn = self._batch_norm_arrays()
+        """``(coefs, intercepts, norms)`` as prediction uses them: the fitted
+        arrays, or new ones with batch normalisation folded in, and layer
+        normalisation's ``(gamma, beta)`` per hidden layer (None for a layer
+        without; None in all for a model without)."""
+        bn, ln = self._batch_norm_arrays(), self._layer_norm_arrays()
+        norms = (
+            None if ln is None else [None if g is None else (g, b) for g, b in zip(*ln)]
+        )
         if bn is None:
-            return self.coefs_, self.intercepts_
-        return fold_layers(self.coefs_, self.intercepts_, *bn)
+            return self.coefs_, self.intercepts_, norms
+        return (*fold_layers(self.coefs_, self.intercepts_, *bn), norms)
 
     def _loss(self, X, y, sample_weight=None):
         """The model's loss on ``(X, y)`` without the L2 penalty, as
@@ -191,18 +235,19 @@ class FittedNetworkMixin:
             _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
-    def _logits(self, X, coefs=None, intercepts=None):
+    def _logits(self, X, coefs=None, intercepts=None, norms=None):
         """Output-layer pre-activations of already validated X, in chunks.
 
-        ``coefs`` and ``intercepts`` default to the fitted model's, with any
-        batch normalisation folded into them (its running statistics).
+        ``coefs``, ``intercepts`` and ``norms`` default to the fitted model's
+        (``_inference_layers``: batch normalisation folded in, with its
+        running statistics; layer normalisation's parameters).
         """
         if coefs is None:
-            coefs, intercepts = self._inference_layers()
+            coefs, intercepts, norms = self._inference_layers()
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(
-            X, coefs, intercepts, self._activations, _PREDICT_CHUNK_BYTES
+            X, coefs, intercepts, self._activations, _PREDICT_CHUNK_BYTES, norms
         )
 
     @_quiet_overflow

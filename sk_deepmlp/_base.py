@@ -21,6 +21,7 @@ the estimator is put back exactly as it was before the call.
 """
 
 import functools
+import inspect
 import types
 import warnings
 from numbers import Integral, Real
@@ -50,6 +51,7 @@ from ._params import (
     hidden_layer_sizes,
     ineffective_parameters,
     layer_initializers,
+    layer_norm_flags,
 )
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
@@ -111,7 +113,17 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         "min_learning_rate": [Interval(Real, 0, None, closed="left")],
         "batch_norm": ["boolean", "array-like"],
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="left")],
+        "layer_norm": ["boolean", "array-like"],
     }
+
+    def __setstate__(self, state):
+        """Unpickle, giving a parameter added since the pickle was written
+        its default: a model of an older release then loads, predicts and
+        goes on training as it did (``tests/test_pickles.py``)."""
+        super().__setstate__(state)
+        for name, parameter in inspect.signature(type(self)).parameters.items():
+            if name not in vars(self):
+                setattr(self, name, parameter.default)
 
     # ------------------------------------------------------------ the fit
     def _fit(self, X, y, sample_weight=None, incremental=False, classes=None):
@@ -135,6 +147,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         activations = hidden_activations(self.activation, len(hidden))
         inits = layer_initializers(self.weight_init, len(hidden))
         norm = batch_norm_flags(self.batch_norm, len(hidden))
+        layer_norm = layer_norm_flags(self.layer_norm, hidden, norm)
         dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         require_tqdm(self.progress_bar and not incremental)
         for message in ineffective_parameters(self, incremental):
@@ -161,7 +174,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         if any(norm):
             self._check_batch_rows(X.shape[0])
         if not first_pass:
-            self._check_same_architecture(layer_units, norm)
+            self._check_same_architecture(layer_units, norm, layer_norm)
 
         # 3. the state: from here on only an exception undoes it
         if not incremental or not hasattr(self, "_random_state"):
@@ -178,7 +191,9 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         else:
             self._continue_stopping_state()
         # the fitted arrays become views of the network's flat parameters
-        net = self._network(X.dtype, dropout, self._exact_loss(), norm=norm)
+        net = self._network(
+            X.dtype, dropout, self._exact_loss(), norm=norm, layer_norm=layer_norm
+        )
         self._adopt(net)
 
         # 4. the training, on one BLAS thread where products are too small
@@ -302,7 +317,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
             W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
             self.coefs_.append(W.astype(dtype))
             self.intercepts_.append(b.astype(dtype))
-        self._drop_batch_norm(norm)
+        self._forget_normalisations(norm)
         self.loss_curve_ = []
         for stale in ("_best_params", "_optimizer"):  # a previous fit's
             self.__dict__.pop(stale, None)

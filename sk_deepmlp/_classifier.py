@@ -154,6 +154,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         early_stopping_monitor="score",
         batch_norm=False,
         batch_norm_momentum=0.9,
+        layer_norm=False,
         class_weight=None,
         label_smoothing=0.0,
     ):

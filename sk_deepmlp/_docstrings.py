@@ -234,6 +234,21 @@ PARAMETERS = Template(
         epochs). 'lbfgs' sets them to the whole training set's statistics
         instead, which its full-batch steps used.
 
+    layer_norm : bool or array-like of bool, default=False
+        Layer normalisation after each hidden layer's linear step, before its
+        activation: each *row* is normalised over the layer's units, ``z_hat
+        = (z - mu_i) / sqrt(var_i + 1e-5)``, then ``gamma * z_hat + beta``
+        with learned ``gamma`` and ``beta`` (one per unit), which every solver
+        trains (``alpha`` and ``weight_decay`` leave them alone). Unlike
+        ``batch_norm`` it has no batch statistics: prediction computes the
+        same thing, row by row, and batches of any size work. The layer keeps
+        its bias: normalising over the units removes only its mean across
+        them. The backward pass, with ``g = gamma * dz_tilde`` per row, is
+        ``dz = (g - mean(g) - z_hat * mean(g * z_hat)) / sqrt(var + 1e-5)``.
+        True normalises every hidden layer; a list gives one bool per hidden
+        layer. Refused on a layer of one unit (it would always output
+        ``beta``) and on a layer that has ``batch_norm``.
+
 """
 )
 
@@ -280,6 +295,11 @@ ATTRIBUTES = Template(
     batch_norm_mean_, batch_norm_var_ : list of (ndarray of shape (n_units,) or None)
         The running mean and variance of each batch-normalised layer's linear
         step, which prediction uses; only with ``batch_norm``.
+
+    layer_norm_gamma_, layer_norm_beta_ : list of (ndarray of shape (n_units,) or None)
+        Layer normalisation's learned scale and shift of each hidden layer
+        (None for a layer without it); only with ``layer_norm``. Live, like
+        ``coefs_``.
 
     n_features_in_ : int
         Number of features seen during fit.

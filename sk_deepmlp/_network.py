@@ -22,6 +22,7 @@ from ._activations import ACTIVATIONS
 from ._batchnorm import fold, row_weights
 from ._blas import matmul
 from ._blocks import Activation, Batch, BatchNorm, Block, Dropout, Linear, Output
+from ._layernorm import LayerNorm, layer_norm
 from ._losses import weighted_mean
 
 
@@ -75,6 +76,10 @@ class Network:
         Batch normalisation's momentum: the weight of the old value in its
         running averages, ``stat = momentum * stat + (1 - momentum) *
         batch_stat``.
+    layer_norm : list of bool, default=None
+        Whether each hidden layer normalises its linear step over its units,
+        row by row (see ``_layernorm``); None means no layer does. Its
+        ``gamma`` and ``beta`` follow batch normalisation's in ``params``.
     """
 
     def __init__(
@@ -87,12 +92,14 @@ class Network:
         exact_loss=False,
         batch_norm=None,
         momentum=0.9,
+        layer_norm=None,
     ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
         n_hidden = len(self.activations)
         self.dropout = list(dropout) if dropout else [0.0] * n_hidden
         self.batch_norm = list(batch_norm) if batch_norm else [False] * n_hidden
+        self.layer_norm = list(layer_norm) if layer_norm else [False] * n_hidden
         self.momentum = float(momentum)
         self.track_stats = True  # fit_lbfgs sets the statistics itself
         self.out_activation = out_activation
@@ -100,7 +107,9 @@ class Network:
         self.dtype = np.dtype(dtype)
         self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
         n_normalised = sum(n for on, n in zip(self.batch_norm, layer_units[1:]) if on)
-        self.n_params = self.n_coefs + sum(self.layer_units[1:]) + 2 * n_normalised
+        n_layer_normed = sum(n for on, n in zip(self.layer_norm, layer_units[1:]) if on)
+        n_before_ln = self.n_coefs + sum(self.layer_units[1:]) + 2 * n_normalised
+        self.n_params = n_before_ln + 2 * n_layer_normed
         self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
         self.params, self.stats = np.split(self.storage, [self.n_params])
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
@@ -112,10 +121,21 @@ class Network:
             self.grad, units, norm
         )
         self.means, self.vars = _pair_views(self.stats, units, norm)
-        for layer, on in enumerate(norm):
-            if on:  # the identity transformation until trained
-                self.gammas[layer][...] = 1
-                self.vars[layer][...] = 1
+        ln = self.layer_norm
+        self.ln_gammas, self.ln_betas = _pair_views(
+            self.params[n_before_ln:], units, ln
+        )
+        self.ln_dgammas, self.ln_dbetas = _pair_views(
+            self.grad[n_before_ln:], units, ln
+        )
+        for gammas, on in (
+            (self.gammas, norm),
+            (self.vars, norm),
+            (self.ln_gammas, ln),
+        ):
+            for layer, active in enumerate(on):
+                if active:  # the identity transformation until trained
+                    gammas[layer][...] = 1
         self.blocks = [self._hidden_block(k) for k in range(n_hidden)]
         self.blocks.append(Block([self._linear(n_hidden)]))
         self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
@@ -145,17 +165,20 @@ class Network:
             views = (self.gammas, self.betas, self.dgammas, self.dbetas)
             stats = (self.means, self.vars)
             boxes.append(BatchNorm(*(v[k] for v in views + stats), self.dtype))
+        if self.layer_norm[k]:
+            views = (self.ln_gammas, self.ln_betas, self.ln_dgammas, self.ln_dbetas)
+            boxes.append(LayerNorm(*(v[k] for v in views), self.dtype))
         boxes.append(Activation(self.activations[k], width, self.dtype))
         if self.dropout[k]:
             boxes.append(Dropout(self.dropout[k], width, k, self.dtype))
         return Block(boxes)
 
-    def load(self, coefs, intercepts, batch_norm=None):
+    def load(self, coefs, intercepts, batch_norm=None, layer_norm=None):
         """Copy per-layer arrays into the flat vectors.
 
-        ``batch_norm`` is ``(gammas, betas, means, vars)``, lists with None
-        for the layers without batch normalisation; None keeps the identity
-        transformation that ``__init__`` set.
+        ``batch_norm`` is ``(gammas, betas, means, vars)`` and ``layer_norm``
+        ``(gammas, betas)``, lists with None for the layers without; None
+        keeps the identity transformation that ``__init__`` set.
         """
         pairs = [
             ("coefs_", coefs, self.coefs),
@@ -167,6 +190,12 @@ class Network:
             pairs += [
                 (f"batch_norm_{name}_", given, own)
                 for name, given, own in zip(names, batch_norm, owns)
+            ]
+        if layer_norm is not None:
+            owns = (self.ln_gammas, self.ln_betas)
+            pairs += [
+                (f"layer_norm_{name}_", given, own)
+                for name, given, own in zip(("gamma", "beta"), layer_norm, owns)
             ]
         for name, given, own in pairs:
             shapes = [None if a is None else np.shape(a) for a in given]
@@ -229,13 +258,22 @@ class Network:
             )
 
     def inference_layers(self):
-        """Per-layer ``(coefs, intercepts)`` for prediction: the training
-        arrays themselves, or new ones with batch normalisation folded in."""
+        """``(coefs, intercepts, norms)`` for prediction: the training arrays
+        themselves, or new ones with batch normalisation folded in; ``norms``
+        is None, or one ``(gamma, beta)`` of layer normalisation (or None) per
+        hidden layer, which prediction applies (``predict_logits``)."""
+        norms = None
+        if any(self.layer_norm):
+            norms = [
+                None if g is None else (g, b)
+                for g, b in zip(self.ln_gammas, self.ln_betas)
+            ]
         if not any(self.batch_norm):
-            return self.coefs, self.intercepts
-        return fold_layers(
+            return self.coefs, self.intercepts, norms
+        coefs, intercepts = fold_layers(
             self.coefs, self.intercepts, self.gammas, self.betas, self.means, self.vars
         )
+        return coefs, intercepts, norms
 
     def loss_grad(self, X, Y, sample_weight, alpha, masks=None):
         """Loss at the current parameters; the gradient is written into ``grad``.
@@ -294,7 +332,7 @@ def fold_layers(coefs, intercepts, gammas, betas, means, variances):
     return folded_coefs, folded_intercepts
 
 
-def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
+def predict_logits(X, coefs, intercepts, activations, chunk_bytes, norms=None):
     """Logits of the output layer, computed in chunks of about ``chunk_bytes``
     bytes of activations.
 
@@ -302,7 +340,9 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
     bounded whatever the number of samples; the result is that of one pass,
     up to BLAS's rounding of the rows at a chunk's edge (whose products it
     may sum in another order, as it may a single row's). The chunks depend
-    on the shapes only, so a batch always gives the same bits.
+    on the shapes only, so a batch always gives the same bits. ``norms``:
+    layer normalisation's ``(gamma, beta)`` per hidden layer (or None), after
+    each linear step; None for a network without (the plain pass).
     A batch of one chunk or less (every request of a served model) is one pass
     with no result buffer: the same operations, a few microseconds fewer.
     """
@@ -314,8 +354,10 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes):
         if rows * row_bytes > chunk_bytes:
             chunk_rows = max(1, chunk_bytes // row_bytes)
             return _chunked_forward_pass(
-                X, coefs, intercepts, activations, dtype, chunk_rows
+                X, coefs, intercepts, activations, dtype, chunk_rows, norms
             )
+    if norms is not None:
+        return _normed_forward_pass(X, coefs, intercepts, activations, dtype, norms)
     return _forward_pass(X, coefs, intercepts, activations, dtype)
 
 
@@ -332,13 +374,19 @@ def _common_dtype(X, coefs, intercepts):
     return np.result_type(X.dtype, *coefs, *intercepts)
 
 
-def _chunked_forward_pass(X, coefs, intercepts, activations, dtype, chunk_rows):
+def _chunked_forward_pass(
+    X, coefs, intercepts, activations, dtype, chunk_rows, norms=None
+):
     out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
     for start in range(0, X.shape[0], chunk_rows):
         chunk = X[start : start + chunk_rows]
-        out[start : start + chunk_rows] = _forward_pass(
-            chunk, coefs, intercepts, activations, dtype
-        )
+        if norms is None:
+            logits = _forward_pass(chunk, coefs, intercepts, activations, dtype)
+        else:
+            logits = _normed_forward_pass(
+                chunk, coefs, intercepts, activations, dtype, norms
+            )
+        out[start : start + chunk_rows] = logits
     return out
 
 
@@ -350,6 +398,24 @@ def _forward_pass(A, coefs, intercepts, activations, dtype):
         A = matmul(A, coefs[0], dtype)
     A += intercepts[0]
     for layer in range(1, len(coefs)):  # indices: no list slices to make
+        ACTIVATIONS[activations[layer - 1]](A)
+        A = matmul(A, coefs[layer], dtype)
+        A += intercepts[layer]
+    return A
+
+
+def _normed_forward_pass(A, coefs, intercepts, activations, dtype, norms):
+    """``_forward_pass`` with layer normalisation after the linear step of
+    each hidden layer that has it (a separate function: the plain pass, which
+    small predictions take, stays as short as it was)."""
+    if sparse.issparse(A):
+        A = A @ coefs[0]
+    else:
+        A = matmul(A, coefs[0], dtype)
+    A += intercepts[0]
+    for layer in range(1, len(coefs)):
+        if norms[layer - 1] is not None:
+            layer_norm(A, *norms[layer - 1])
         ACTIVATIONS[activations[layer - 1]](A)
         A = matmul(A, coefs[layer], dtype)
         A += intercepts[layer]

@@ -103,15 +103,41 @@ def layer_initializers(value, n_hidden):
     return names
 
 
+def _flags(name, value, n_hidden):
+    """One bool per hidden layer, from a bool or a list of bools."""
+    if isinstance(value, (bool, np.bool_)):
+        return [bool(value)] * n_hidden
+    flags = _one_per_hidden_layer(name, value, "True or False", n_hidden)
+    if not all(isinstance(f, (bool, np.bool_)) for f in flags):
+        raise ValueError(f"{name} entries must be True or False, got {value!r}.")
+    return [bool(f) for f in flags]
+
+
 def batch_norm_flags(value, n_hidden):
     """Whether each hidden layer has batch normalisation, from a bool or a
     list of bools."""
-    if isinstance(value, (bool, np.bool_)):
-        return [bool(value)] * n_hidden
-    flags = _one_per_hidden_layer("batch_norm", value, "True or False", n_hidden)
-    if not all(isinstance(f, (bool, np.bool_)) for f in flags):
-        raise ValueError(f"batch_norm entries must be True or False, got {value!r}.")
-    return [bool(f) for f in flags]
+    return _flags("batch_norm", value, n_hidden)
+
+
+def layer_norm_flags(value, hidden, batch_norm):
+    """Whether each hidden layer has layer normalisation, from a bool or a
+    list of bools; refused on a one-unit layer and beside batch norm."""
+    flags = _flags("layer_norm", value, len(hidden))
+    for layer, (on, units, batch) in enumerate(zip(flags, hidden, batch_norm)):
+        if on and units == 1:
+            raise ValueError(
+                f"layer_norm cannot normalise hidden layer {layer}: it has one "
+                "unit, whose variance over the layer's units is 0, so it would "
+                "always output beta. Give that layer more units, or set "
+                "layer_norm to False there (a list gives one bool per layer)."
+            )
+        if on and batch:
+            raise ValueError(
+                f"Hidden layer {layer} has both batch_norm and layer_norm: "
+                "batch normalisation already normalises it. Choose one per "
+                "layer (each takes a list with one bool per hidden layer)."
+            )
+    return flags
 
 
 def dropout_rates(value, n_hidden, solver):

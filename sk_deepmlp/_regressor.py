@@ -125,6 +125,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         early_stopping_monitor="score",
         batch_norm=False,
         batch_norm_momentum=0.9,
+        layer_norm=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())

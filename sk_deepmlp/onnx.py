@@ -49,6 +49,7 @@ import numpy as np
 
 from ._activations import SELU_ALPHA, SELU_SCALE
 from ._classifier import DeepMLPClassifier
+from ._layernorm import EPSILON as LN_EPSILON
 from ._regressor import DeepMLPRegressor
 
 __all__ = []  # importing registers the converters; nothing to call
@@ -126,13 +127,36 @@ def _activation(graph, name, Z):
     raise NotImplementedError(f"No ONNX form for activation {name!r}.")
 
 
+def _layer_norm(graph, Z, gamma, beta, dtype):
+    """Layer normalisation of each row of ``Z`` over its units, from primitive
+    operators (every opset has them; ``LayerNormalization`` came in 17): the
+    means over the units are products with a matrix of ``1 / n``."""
+    node, n = graph.node, len(gamma)
+
+    def initializer(name, value):
+        value = np.asarray(value, dtype)
+        unique = graph.scope.get_unique_variable_name(name)
+        graph.container.add_initializer(
+            unique, graph.proto_dtype, value.shape, value.ravel()
+        )
+        return unique
+
+    averaging = initializer("layer_norm_mean", np.full((n, n), 1.0 / n))
+    centred = node("Sub", [Z, node("MatMul", [Z, averaging])])
+    variance = node("MatMul", [node("Mul", [centred, centred]), averaging])
+    sigma = node("Sqrt", node("Add", [variance, graph.constant(LN_EPSILON)]))
+    normalised = node("Div", [centred, sigma])
+    scaled = node("Mul", [normalised, initializer("layer_norm_gamma", [gamma])])
+    return node("Add", [scaled, initializer("layer_norm_beta", [beta])])
+
+
 def _forward(graph, model, input_name):
     """The network from the input to the output activation, with the weights
     as prediction uses them; returns the output's name."""
     double = graph.proto_dtype == onnx_proto.TensorProto.DOUBLE
     dtype = np.float64 if double else np.float32
     A = graph.node("Cast", input_name, to=graph.proto_dtype)
-    coefs, intercepts = model._inference_layers()
+    coefs, intercepts, norms = model._inference_layers()
     last = len(coefs) - 1
     for layer, (W, b) in enumerate(zip(coefs, intercepts)):
         W_name = graph.scope.get_unique_variable_name("coefficient")
@@ -144,6 +168,8 @@ def _forward(graph, model, input_name):
             b_name, graph.proto_dtype, [1, len(b)], np.asarray(b, dtype).ravel()
         )
         Z = graph.node("Add", [graph.node("MatMul", [A, W_name]), b_name])
+        if norms is not None and layer < last and norms[layer] is not None:
+            Z = _layer_norm(graph, Z, *norms[layer], dtype)
         name = model.out_activation_ if layer == last else model._activations[layer]
         A = _activation(graph, name, Z)
     return A

@@ -58,8 +58,18 @@ CONFIGURATIONS = [
         weight_init=["lecun_normal", "he_normal"],
         **FAST,
     ),
+    # layer normalisation: every layer, and beside batch norm on another
+    DeepMLPClassifier(layer_norm=True, **FAST),
+    DeepMLPClassifier(
+        hidden_layer_sizes=(16, 8),
+        batch_norm=[True, False],
+        layer_norm=[False, True],
+        solver="lbfgs",
+        **FAST,
+    ),
     DeepMLPRegressor(**FAST),
     DeepMLPRegressor(solver="lbfgs", **FAST),
+    DeepMLPRegressor(layer_norm=True, learning_rate_init=0.01, **FAST),
     DeepMLPRegressor(batch_norm=True, learning_rate_init=0.01, **FAST),
     DeepMLPRegressor(solver="sgd", **FAST),
     # check_regressors_train wants R² > 0.5 from 100 epochs on 200 samples:

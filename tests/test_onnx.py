@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -95,6 +95,38 @@ def test_per_layer_activations_batch_norm_and_dropout_in_a_pipeline(dtype):
         ),
     )
     check_classifier(fit(pipe, X_train, y_train), X_test, dtype, ATOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_layer_norm_with_batch_norm_on_another_layer(dtype):
+    X_train, X_test, y_train, _ = data("multiclass")
+    clf = DeepMLPClassifier(
+        (8, 8, 6),
+        activation=["tanh", "relu", "gelu"],
+        batch_norm=[True, False, False],
+        layer_norm=[False, True, True],
+        max_iter=30,
+        random_state=0,
+    )
+    gelu64 = dtype == np.float64
+    tolerance = GELU_FLOAT64_ATOL if gelu64 else ATOL[dtype]
+    check_classifier(fit(clf, X_train, y_train), X_test, dtype, tolerance)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_layer_normalised_regressor(dtype):
+    X, y = make_regression(n_samples=200, n_features=5, random_state=0)
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(8, 4), layer_norm=True, max_iter=30, random_state=0
+        ),
+        X,
+        y / y.std(),
+    )
+    (prediction,) = run(reg, X.astype(dtype))
+    np.testing.assert_allclose(
+        prediction.ravel(), reg.predict(X), rtol=1e-5, atol=ATOL[dtype]
+    )
 
 
 def test_a_float32_model(dtype=np.float32):
