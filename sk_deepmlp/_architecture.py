@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
 
 from ._checks import check_numeric
 from ._losses import OUTPUT_LOSSES, weighted_mean
-from ._network import Network, fold_layers, predict_logits
+from ._network import Network, fold_layers, inference_steps, predict_logits
 
 #: The fitted attributes of batch normalisation: batch_norm_<name>_.
 BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
@@ -79,6 +79,7 @@ class FittedNetworkMixin:
             batch_norm=self._batch_norm_layers() if norm is None else norm,
             momentum=self.batch_norm_momentum,
             layer_norm=self._layer_norm_layers() if layer_norm is None else layer_norm,
+            residual=self._residual_layers(),
         )
         net.load(
             self.coefs_,
@@ -128,6 +129,11 @@ class FittedNetworkMixin:
             return [False] * (len(self.coefs_) - 1)
         return [gamma is not None for gamma in arrays[0]]
 
+    def _residual_layers(self):
+        """Which hidden layers of the fitted model add their input to their
+        output (``residual_layers_``; none in a model from before it)."""
+        return vars(self).get("residual_layers_") or [False] * (len(self.coefs_) - 1)
+
     def _model_arrays(self):
         """The names of the per-layer array lists that make the model:
         weights, biases and, with them, the normalisations'."""
@@ -150,7 +156,7 @@ class FittedNetworkMixin:
                 "more samples (partial_fit included), or set batch_norm=False."
             )
 
-    def _check_same_architecture(self, layer_units, norm, layer_norm):
+    def _check_same_architecture(self, layer_units, norm, layer_norm, residual):
         fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
         if fitted[1:-1] != layer_units[1:-1]:
             raise ValueError(
@@ -170,6 +176,14 @@ class FittedNetworkMixin:
                 f"network, whose layers have batch_norm={self._batch_norm_layers()}: "
                 "warm_start and partial_fit continue that network and cannot "
                 "add or remove batch normalisation. Fit with warm_start=False "
+                "to start anew."
+            )
+        if residual != self._residual_layers():
+            raise ValueError(
+                f"residual={self.residual!r} gives residual layers {residual}, "
+                f"but the fitted network has {self._residual_layers()}: "
+                "warm_start and partial_fit continue that network and cannot "
+                "add or remove its skip connections. Fit with warm_start=False "
                 "to start anew."
             )
         if layer_norm != self._layer_norm_layers():
@@ -212,17 +226,20 @@ class FittedNetworkMixin:
         return attributes
 
     def _inference_layers(self):
-        """``(coefs, intercepts, norms)`` as prediction uses them: the fitted
-        arrays, or new ones with batch normalisation folded in, and layer
-        normalisation's ``(gamma, beta)`` per hidden layer (None for a layer
-        without; None in all for a model without)."""
+        """``(coefs, intercepts, steps)`` as prediction uses them: the fitted
+        arrays, or new ones with batch normalisation folded in, and what
+        prediction does beyond them (``_network.inference_steps``: layer
+        normalisation, residual additions; None for a model without)."""
         bn, ln = self._batch_norm_arrays(), self._layer_norm_arrays()
-        norms = (
-            None if ln is None else [None if g is None else (g, b) for g, b in zip(*ln)]
-        )
+        steps = None
+        residual = vars(self).get("residual_layers_")
+        if ln is not None or (residual and any(residual)):
+            hidden = len(self.coefs_) - 1
+            gammas, betas = ln if ln is not None else ([None] * hidden,) * 2
+            steps = inference_steps(gammas, betas, self._residual_layers())
         if bn is None:
-            return self.coefs_, self.intercepts_, norms
-        return (*fold_layers(self.coefs_, self.intercepts_, *bn), norms)
+            return self.coefs_, self.intercepts_, steps
+        return (*fold_layers(self.coefs_, self.intercepts_, *bn), steps)
 
     def _loss(self, X, y, sample_weight=None):
         """The model's loss on ``(X, y)`` without the L2 penalty, as
@@ -235,19 +252,19 @@ class FittedNetworkMixin:
             _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
-    def _logits(self, X, coefs=None, intercepts=None, norms=None):
+    def _logits(self, X, coefs=None, intercepts=None, steps=None):
         """Output-layer pre-activations of already validated X, in chunks.
 
-        ``coefs``, ``intercepts`` and ``norms`` default to the fitted model's
+        ``coefs``, ``intercepts`` and ``steps`` default to the fitted model's
         (``_inference_layers``: batch normalisation folded in, with its
-        running statistics; layer normalisation's parameters).
+        running statistics; layer normalisation and residual additions).
         """
         if coefs is None:
-            coefs, intercepts, norms = self._inference_layers()
+            coefs, intercepts, steps = self._inference_layers()
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(
-            X, coefs, intercepts, self._activations, _PREDICT_CHUNK_BYTES, norms
+            X, coefs, intercepts, self._activations, _PREDICT_CHUNK_BYTES, steps
         )
 
     @_quiet_overflow

@@ -42,6 +42,7 @@ from ._architecture import FittedNetworkMixin
 from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
 from ._initializers import INITIALIZERS
+from ._network import residual_layers
 from ._optimizers import STOCHASTIC_OPTIMIZERS
 from ._params import (
     batch_norm_flags,
@@ -114,6 +115,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         "batch_norm": ["boolean", "array-like"],
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="left")],
         "layer_norm": ["boolean", "array-like"],
+        "residual": ["boolean"],
     }
 
     def __setstate__(self, state):
@@ -148,6 +150,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         inits = layer_initializers(self.weight_init, len(hidden))
         norm = batch_norm_flags(self.batch_norm, len(hidden))
         layer_norm = layer_norm_flags(self.layer_norm, hidden, norm)
+        residual = residual_layers(hidden, self.residual)
         dropout = dropout_rates(self.dropout, len(hidden), self.solver)
         require_tqdm(self.progress_bar and not incremental)
         for message in ineffective_parameters(self, incremental):
@@ -174,7 +177,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         if any(norm):
             self._check_batch_rows(X.shape[0])
         if not first_pass:
-            self._check_same_architecture(layer_units, norm, layer_norm)
+            self._check_same_architecture(layer_units, norm, layer_norm, residual)
 
         # 3. the state: from here on only an exception undoes it
         if not incremental or not hasattr(self, "_random_state"):
@@ -188,6 +191,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         self._activations = activations
         if first_pass:
             self._initialize(layer_units, X.dtype, self._random_state, inits, norm)
+            self.residual_layers_ = residual
         else:
             self._continue_stopping_state()
         # the fitted arrays become views of the network's flat parameters

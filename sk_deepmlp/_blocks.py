@@ -7,8 +7,9 @@ gradients of the box's own parameters into its views of the network's one
 flat gradient vector, and returns the gradient of its input. No box updates a
 parameter: the optimiser does, on the flat vector.
 
-A hidden block is ``linear -> [normalisation] -> activation -> [dropout]``;
-the output block is ``linear -> output`` (the activation and loss pair). The
+A hidden block is ``linear -> [normalisation] -> activation -> [dropout]``,
+with its input added to its output where it is ``Residual``; the output
+block is ``linear -> output`` (the activation and loss pair). The
 network runs the blocks forward and then backward, and knows no box by name:
 what differs between them (a normalisation that replaces the bias, a box that
 draws random masks) is a property of the box.
@@ -247,3 +248,29 @@ class Block:
         for box in reversed(self.boxes):
             dy = box.backward(dy, batch)
         return dy
+
+
+class Residual:
+    """A block with its input added to its output: ``A_out = A_in +
+    f(A_in)``; backward ``dA_in = dA_out + f'(dA_out)``. Both sums go into
+    buffers of its own: the block's boxes keep their outputs (the activation's
+    derivative needs them) and work in place on the gradient they are given.
+    Only between hidden layers of equal widths (the network decides where)."""
+
+    def __init__(self, block, width, dtype):
+        self.block, self.boxes = block, block.boxes
+        self._buffers = _Buffers(dtype, out=width, skip=width)
+
+    def use_rows(self, m):
+        views = self._buffers.use_rows(m)
+        self._out, self._skip = views["out"], views["skip"]
+        self.block.use_rows(m)
+
+    def forward(self, x, batch):
+        return np.add(self.block.forward(x, batch), x, out=self._out)
+
+    def backward(self, dy, batch):
+        np.copyto(self._skip, dy)  # the boxes below work in place on dy
+        dx = self.block.backward(dy, batch)
+        dx += self._skip
+        return dx

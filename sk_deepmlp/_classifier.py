@@ -155,6 +155,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         batch_norm=False,
         batch_norm_momentum=0.9,
         layer_norm=False,
+        residual=False,
         class_weight=None,
         label_smoothing=0.0,
     ):

@@ -249,6 +249,18 @@ PARAMETERS = Template(
         layer. Refused on a layer of one unit (it would always output
         ``beta``) and on a layer that has ``batch_norm``.
 
+    residual : bool, default=False
+        Skip connections: every hidden layer whose input width equals its
+        output width adds its input to its output, ``A_out = A_in +
+        f(A_in)`` with ``f`` the layer (linear step, normalisation,
+        activation, dropout), so that its gradient also flows past it. Only
+        between hidden layers: never from X, whose width is the data's. A
+        layer whose widths differ has no skip (a learned projection would add
+        weights and change the model where the widths happen to differ):
+        ``hidden_layer_sizes=(64, 64, 64)`` gives skips on the second and
+        third layers, ``(64, 32, 32)`` on the third only. ``residual_layers_``
+        says which.
+
 """
 )
 
@@ -300,6 +312,10 @@ ATTRIBUTES = Template(
         Layer normalisation's learned scale and shift of each hidden layer
         (None for a layer without it); only with ``layer_norm``. Live, like
         ``coefs_``.
+
+    residual_layers_ : list of bool
+        Whether each hidden layer adds its input to its output (see
+        ``residual``).
 
     n_features_in_ : int
         Number of features seen during fit.

@@ -21,7 +21,16 @@ from scipy import sparse
 from ._activations import ACTIVATIONS
 from ._batchnorm import fold, row_weights
 from ._blas import matmul
-from ._blocks import Activation, Batch, BatchNorm, Block, Dropout, Linear, Output
+from ._blocks import (
+    Activation,
+    Batch,
+    BatchNorm,
+    Block,
+    Dropout,
+    Linear,
+    Output,
+    Residual,
+)
 from ._layernorm import LayerNorm, layer_norm
 from ._losses import weighted_mean
 
@@ -80,6 +89,9 @@ class Network:
         Whether each hidden layer normalises its linear step over its units,
         row by row (see ``_layernorm``); None means no layer does. Its
         ``gamma`` and ``beta`` follow batch normalisation's in ``params``.
+    residual : list of bool, default=None
+        Whether each hidden layer adds its input to its output (only where
+        the two widths are equal, never for the first: see ``residual_layers``).
     """
 
     def __init__(
@@ -93,6 +105,7 @@ class Network:
         batch_norm=None,
         momentum=0.9,
         layer_norm=None,
+        residual=None,
     ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
@@ -100,6 +113,7 @@ class Network:
         self.dropout = list(dropout) if dropout else [0.0] * n_hidden
         self.batch_norm = list(batch_norm) if batch_norm else [False] * n_hidden
         self.layer_norm = list(layer_norm) if layer_norm else [False] * n_hidden
+        self.residual = list(residual) if residual else [False] * n_hidden
         self.momentum = float(momentum)
         self.track_stats = True  # fit_lbfgs sets the statistics itself
         self.out_activation = out_activation
@@ -171,6 +185,8 @@ class Network:
         boxes.append(Activation(self.activations[k], width, self.dtype))
         if self.dropout[k]:
             boxes.append(Dropout(self.dropout[k], width, k, self.dtype))
+        if self.residual[k]:
+            return Residual(Block(boxes), width, self.dtype)
         return Block(boxes)
 
     def load(self, coefs, intercepts, batch_norm=None, layer_norm=None):
@@ -258,22 +274,16 @@ class Network:
             )
 
     def inference_layers(self):
-        """``(coefs, intercepts, norms)`` for prediction: the training arrays
-        themselves, or new ones with batch normalisation folded in; ``norms``
-        is None, or one ``(gamma, beta)`` of layer normalisation (or None) per
-        hidden layer, which prediction applies (``predict_logits``)."""
-        norms = None
-        if any(self.layer_norm):
-            norms = [
-                None if g is None else (g, b)
-                for g, b in zip(self.ln_gammas, self.ln_betas)
-            ]
+        """``(coefs, intercepts, steps)`` for prediction: the training arrays
+        themselves, or new ones with batch normalisation folded in; ``steps``
+        (``inference_steps``) is what prediction does beyond them."""
+        steps = inference_steps(self.ln_gammas, self.ln_betas, self.residual)
         if not any(self.batch_norm):
-            return self.coefs, self.intercepts, norms
+            return self.coefs, self.intercepts, steps
         coefs, intercepts = fold_layers(
             self.coefs, self.intercepts, self.gammas, self.betas, self.means, self.vars
         )
-        return coefs, intercepts, norms
+        return coefs, intercepts, steps
 
     def loss_grad(self, X, Y, sample_weight, alpha, masks=None):
         """Loss at the current parameters; the gradient is written into ``grad``.
@@ -332,7 +342,30 @@ def fold_layers(coefs, intercepts, gammas, betas, means, variances):
     return folded_coefs, folded_intercepts
 
 
-def predict_logits(X, coefs, intercepts, activations, chunk_bytes, norms=None):
+def residual_layers(hidden, residual):
+    """Which hidden layers add their input to their output, for
+    ``residual=True``: those whose input width equals their output width.
+    Never the first: its input is X, whose width is the data's, and a skip
+    from it would tie the architecture to the number of features."""
+    return [
+        bool(residual) and k > 0 and hidden[k - 1] == hidden[k]
+        for k in range(len(hidden))
+    ]
+
+
+def inference_steps(ln_gammas, ln_betas, residual):
+    """Per hidden layer, ``(norm, skip)``: layer normalisation's ``(gamma,
+    beta)`` or None, and whether the layer adds its input; None for a
+    network with neither (prediction then takes the plain pass)."""
+    if not any(g is not None for g in ln_gammas) and not any(residual):
+        return None
+    return [
+        (None if g is None else (g, b), skip)
+        for g, b, skip in zip(ln_gammas, ln_betas, residual)
+    ]
+
+
+def predict_logits(X, coefs, intercepts, activations, chunk_bytes, steps=None):
     """Logits of the output layer, computed in chunks of about ``chunk_bytes``
     bytes of activations.
 
@@ -340,9 +373,9 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes, norms=None):
     bounded whatever the number of samples; the result is that of one pass,
     up to BLAS's rounding of the rows at a chunk's edge (whose products it
     may sum in another order, as it may a single row's). The chunks depend
-    on the shapes only, so a batch always gives the same bits. ``norms``:
-    layer normalisation's ``(gamma, beta)`` per hidden layer (or None), after
-    each linear step; None for a network without (the plain pass).
+    on the shapes only, so a batch always gives the same bits. ``steps``
+    (``inference_steps``): layer normalisation and residual additions per
+    hidden layer; None for a network without (the plain pass).
     A batch of one chunk or less (every request of a served model) is one pass
     with no result buffer: the same operations, a few microseconds fewer.
     """
@@ -354,10 +387,10 @@ def predict_logits(X, coefs, intercepts, activations, chunk_bytes, norms=None):
         if rows * row_bytes > chunk_bytes:
             chunk_rows = max(1, chunk_bytes // row_bytes)
             return _chunked_forward_pass(
-                X, coefs, intercepts, activations, dtype, chunk_rows, norms
+                X, coefs, intercepts, activations, dtype, chunk_rows, steps
             )
-    if norms is not None:
-        return _normed_forward_pass(X, coefs, intercepts, activations, dtype, norms)
+    if steps is not None:
+        return _stepped_forward_pass(X, coefs, intercepts, activations, dtype, steps)
     return _forward_pass(X, coefs, intercepts, activations, dtype)
 
 
@@ -375,16 +408,16 @@ def _common_dtype(X, coefs, intercepts):
 
 
 def _chunked_forward_pass(
-    X, coefs, intercepts, activations, dtype, chunk_rows, norms=None
+    X, coefs, intercepts, activations, dtype, chunk_rows, steps=None
 ):
     out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
     for start in range(0, X.shape[0], chunk_rows):
         chunk = X[start : start + chunk_rows]
-        if norms is None:
+        if steps is None:
             logits = _forward_pass(chunk, coefs, intercepts, activations, dtype)
         else:
-            logits = _normed_forward_pass(
-                chunk, coefs, intercepts, activations, dtype, norms
+            logits = _stepped_forward_pass(
+                chunk, coefs, intercepts, activations, dtype, steps
             )
         out[start : start + chunk_rows] = logits
     return out
@@ -404,19 +437,23 @@ def _forward_pass(A, coefs, intercepts, activations, dtype):
     return A
 
 
-def _normed_forward_pass(A, coefs, intercepts, activations, dtype, norms):
-    """``_forward_pass`` with layer normalisation after the linear step of
-    each hidden layer that has it (a separate function: the plain pass, which
-    small predictions take, stays as short as it was)."""
+def _stepped_forward_pass(A, coefs, intercepts, activations, dtype, steps):
+    """``_forward_pass`` with each hidden layer's extra steps: layer
+    normalisation after its linear step, its input added to its output (a
+    separate function: the plain pass, which small predictions take, stays as
+    short as it was)."""
     if sparse.issparse(A):
-        A = A @ coefs[0]
+        A_in, A = None, A @ coefs[0]  # the first layer never adds its input
     else:
-        A = matmul(A, coefs[0], dtype)
+        A_in, A = A, matmul(A, coefs[0], dtype)
     A += intercepts[0]
     for layer in range(1, len(coefs)):
-        if norms[layer - 1] is not None:
-            layer_norm(A, *norms[layer - 1])
+        norm, skip = steps[layer - 1]
+        if norm is not None:
+            layer_norm(A, *norm)
         ACTIVATIONS[activations[layer - 1]](A)
-        A = matmul(A, coefs[layer], dtype)
+        if skip:
+            A += A_in
+        A_in, A = A, matmul(A, coefs[layer], dtype)
         A += intercepts[layer]
     return A

@@ -126,6 +126,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         batch_norm=False,
         batch_norm_momentum=0.9,
         layer_norm=False,
+        residual=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())

@@ -156,8 +156,9 @@ def _forward(graph, model, input_name):
     double = graph.proto_dtype == onnx_proto.TensorProto.DOUBLE
     dtype = np.float64 if double else np.float32
     A = graph.node("Cast", input_name, to=graph.proto_dtype)
-    coefs, intercepts, norms = model._inference_layers()
+    coefs, intercepts, steps = model._inference_layers()
     last = len(coefs) - 1
+    A_in = None
     for layer, (W, b) in enumerate(zip(coefs, intercepts)):
         W_name = graph.scope.get_unique_variable_name("coefficient")
         b_name = graph.scope.get_unique_variable_name("intercepts")
@@ -168,10 +169,13 @@ def _forward(graph, model, input_name):
             b_name, graph.proto_dtype, [1, len(b)], np.asarray(b, dtype).ravel()
         )
         Z = graph.node("Add", [graph.node("MatMul", [A, W_name]), b_name])
-        if norms is not None and layer < last and norms[layer] is not None:
-            Z = _layer_norm(graph, Z, *norms[layer], dtype)
+        norm, skip = (None, False) if steps is None or layer == last else steps[layer]
+        if norm is not None:
+            Z = _layer_norm(graph, Z, *norm, dtype)
         name = model.out_activation_ if layer == last else model._activations[layer]
-        A = _activation(graph, name, Z)
+        A_in, A = A, _activation(graph, name, Z)
+        if skip:  # a residual layer adds its input
+            A = graph.node("Add", [A, A_in])
     return A
 
 

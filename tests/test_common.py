@@ -70,6 +70,17 @@ CONFIGURATIONS = [
     DeepMLPRegressor(**FAST),
     DeepMLPRegressor(solver="lbfgs", **FAST),
     DeepMLPRegressor(layer_norm=True, learning_rate_init=0.01, **FAST),
+    # skip connections: on the second and third hidden layers
+    DeepMLPClassifier(
+        hidden_layer_sizes=(16, 16, 16), residual=True, learning_rate_init=0.01, **FAST
+    ),
+    DeepMLPRegressor(
+        hidden_layer_sizes=(16, 16),
+        residual=True,
+        layer_norm=True,
+        learning_rate_init=0.01,
+        **FAST,
+    ),
     DeepMLPRegressor(batch_norm=True, learning_rate_init=0.01, **FAST),
     DeepMLPRegressor(solver="sgd", **FAST),
     # check_regressors_train wants R² > 0.5 from 100 epochs on 200 samples:

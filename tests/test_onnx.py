@@ -129,6 +129,23 @@ def test_a_layer_normalised_regressor(dtype):
     )
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_residual_layers(dtype):
+    X_train, X_test, y_train, _ = data("multiclass")
+    clf = DeepMLPClassifier(
+        (8, 8, 8),
+        activation=["relu", "tanh", "elu"],
+        residual=True,
+        layer_norm=[False, True, False],
+        dropout=0.1,
+        max_iter=30,
+        random_state=0,
+    )
+    clf = fit(clf, X_train, y_train)
+    assert clf.residual_layers_ == [False, True, True]
+    check_classifier(clf, X_test, dtype, ATOL[dtype])
+
+
 def test_a_float32_model(dtype=np.float32):
     X_train, X_test, y_train, _ = data("multiclass")
     clf = fit(
