@@ -20,9 +20,7 @@ optional dependency, divergence, an interrupt before the first epoch ended),
 the estimator is put back exactly as it was before the call.
 """
 
-import functools
 import inspect
-import types
 import warnings
 from numbers import Integral, Real
 
@@ -38,6 +36,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import ACTIVATIONS
+from ._api import UnavailableWithEarlyStopping
 from ._architecture import FittedNetworkMixin
 from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
@@ -449,50 +448,12 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
                 f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={self.solver!r} is not."
             )
         if self.early_stopping:
-            raise _UnavailableWithEarlyStopping(
+            raise UnavailableWithEarlyStopping(
                 "partial_fit does not support early_stopping=True: it sees one "
                 "batch of data at a time and has no validation set. Set "
                 "early_stopping=False, or use fit."
             )
         return True
-
-
-def store_arguments(estimator, arguments):
-    """Store each ``__init__`` argument under its own name.
-
-    ``arguments`` is ``__init__``'s ``locals()``: scikit-learn's ``get_params``
-    and ``clone`` read the parameters back by the names of the signature.
-    """
-    for name, value in arguments.items():
-        if name != "self":
-            setattr(estimator, name, value)
-
-
-class available_if_allowed:
-    """Decorate ``partial_fit`` so that it exists only when
-    ``estimator._check_partial_fit()`` allows it.
-
-    Like scikit-learn's ``available_if``, but the check's own exception goes
-    through unchanged: its message says why the method is missing, and with
-    ``early_stopping=True`` it is also the ValueError that MLPClassifier raises.
-    """
-
-    def __init__(self, method):
-        self.method = method
-        functools.update_wrapper(self, method)
-
-    def __get__(self, estimator, owner=None):
-        if estimator is None:
-            return self.method  # the class's attribute, for docs and introspection
-        estimator._check_partial_fit()
-        return types.MethodType(self.method, estimator)
-
-
-class _UnavailableWithEarlyStopping(AttributeError, ValueError):
-    """partial_fit with early_stopping=True: absent, so that
-    ``hasattr(est, "partial_fit")`` is False and scikit-learn's checks and
-    dask-ml skip it, and a ValueError, which MLPClassifier raises there, for
-    code that catches that."""
 
 
 def _copy_random_state(random_state):

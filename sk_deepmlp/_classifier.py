@@ -12,11 +12,8 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 
-from ._base import (
-    BaseDeepMLP,
-    available_if_allowed,
-    store_arguments,
-)
+from ._api import available_if_allowed, store_arguments
+from ._base import BaseDeepMLP
 from ._checks import check_label_kinds, check_score_arguments
 from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS

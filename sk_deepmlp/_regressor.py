@@ -5,11 +5,8 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import (
-    BaseDeepMLP,
-    available_if_allowed,
-    store_arguments,
-)
+from ._api import available_if_allowed, store_arguments
+from ._base import BaseDeepMLP
 from ._checks import check_score_arguments
 from ._docstrings import estimator_doc
 from ._losses import OUTPUT_ACTIVATIONS
