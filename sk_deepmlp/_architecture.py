@@ -7,7 +7,7 @@ and ``_var_``). Training copies them into a ``Network``'s flat vectors and
 makes the attributes views of those (``_adopt``), so that a fit that fails
 leaves the previous arrays untouched; prediction reads them directly, with
 batch normalisation folded into the weights, after validating its input,
-or, for a plain float array it has checked itself, without (``_checked_fast``).
+or, for a plain float array it has checked itself, without (``_fast_path_applies``).
 """
 
 import copy
@@ -77,7 +77,7 @@ class FittedNetworkMixin:
             dropout,
             exact_loss=exact_loss,
             batch_norm=self._batch_norm_layers() if norm is None else norm,
-            momentum=self.batch_norm_momentum,
+            batch_norm_momentum=self.batch_norm_momentum,
             layer_norm=self._layer_norm_layers() if layer_norm is None else layer_norm,
             residual=self._residual_layers(),
         )
@@ -271,7 +271,7 @@ class FittedNetworkMixin:
     def _validated_logits(self, X):
         # quiet for the checks and the forward pass alike: a huge finite X
         # overflows both, and an overflow is reported below, not warned about
-        if not _checked_fast(self, X):
+        if not _fast_path_applies(self, X):
             X = self._validated_input(X)
         logits = self._logits(X)
         if not _surely_finite(logits):
@@ -281,7 +281,7 @@ class FittedNetworkMixin:
     def _validated_input(self, X):
         """X through scikit-learn's full validation, with its errors and
         warnings: for everything but a plain float array that the model can
-        take as it is (``_checked_fast``)."""
+        take as it is (``_fast_path_applies``)."""
         check_is_fitted(self)
         check_numeric(X)
         X = validate_data(
@@ -305,7 +305,7 @@ def _check_no_overflow(logits, X):
         )
 
 
-def _checked_fast(estimator, X):
+def _fast_path_applies(estimator, X):
     """Whether ``X`` passes prediction's validation without it: a non-empty
     2-D float32 or float64 ndarray with the fitted number of features, to a
     model fitted without feature names, finite unless scikit-learn's

@@ -363,15 +363,16 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         (on a copy, in writeable memory) unless its solver or settings
         changed; ``fit``, warm-started or not, starts a fresh one, as
         MLPClassifier does."""
+        # keywords: rmsprop's decay rate is the estimator's beta_2
         arguments = {
-            "sgd": (
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
+            "sgd": dict(
+                lr_schedule=self.learning_rate,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+                power_t=self.power_t,
             ),
-            "adam": (self.beta_1, self.beta_2, self.epsilon),
-            "rmsprop": (self.beta_2, self.epsilon),
+            "adam": dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon),
+            "rmsprop": dict(rho=self.beta_2, epsilon=self.epsilon),
         }[self.solver]
         schedule = (
             self.learning_rate,
@@ -379,7 +380,13 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
             self.lr_decay,
             self.min_learning_rate,
         )
-        key = (self.solver, self.learning_rate_init, arguments, schedule)
+        # the values in the order of the key that older releases pickled
+        key = (
+            self.solver,
+            self.learning_rate_init,
+            tuple(arguments.values()),
+            schedule,
+        )
         previous = self.__dict__.get("_optimizer")
         # getattr: a model pickled by an older version has no key
         same = getattr(self, "_optimizer_key", None) == key
@@ -387,7 +394,7 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
             return previous.copy()
         self._optimizer_key = key
         optimizer = STOCHASTIC_OPTIMIZERS[self.solver](
-            [net.params], self.learning_rate_init, *arguments
+            [net.params], self.learning_rate_init, **arguments
         )
         schedule = self._schedule()
         return optimizer if schedule is None else optimizer.follow(schedule)

@@ -44,17 +44,18 @@ class Batch:
         One dropout mask per hidden block.
     l2 : float
         The factor of the L2 penalty's gradient, ``alpha / sum(s)``.
-    momentum : float or None
-        Weight of the old value in running statistics; None freezes them.
+    stats_momentum : float or None
+        Weight of the old value in running statistics (batch norm's); None
+        freezes them.
     """
 
-    __slots__ = ("row_weights", "masks", "l2", "momentum")
+    __slots__ = ("row_weights", "masks", "l2", "stats_momentum")
 
-    def __init__(self, row_weights=None, masks=None, l2=0.0, momentum=None):
+    def __init__(self, row_weights=None, masks=None, l2=0.0, stats_momentum=None):
         self.row_weights = row_weights
         self.masks = masks
         self.l2 = l2
-        self.momentum = momentum
+        self.stats_momentum = stats_momentum
 
 
 class _Buffers:
@@ -163,7 +164,7 @@ class Dropout:
 class BatchNorm:
     """Batch normalisation (``_batchnorm``), in place on ``Z``: the batch's
     weighted statistics in training, which move the running averages unless
-    ``batch.momentum`` is None. It replaces the bias of the linear box
+    ``batch.stats_momentum`` is None. It replaces the bias of the linear box
     before it."""
 
     replaces_bias = True
@@ -182,8 +183,8 @@ class BatchNorm:
         mean, var, self._sigma = batch_norm_forward(
             Z, self.gamma, self.beta, w, self._z_hat
         )
-        if batch.momentum is not None:
-            momentum = batch.momentum
+        if batch.stats_momentum is not None:
+            momentum = batch.stats_momentum
             for running, value in ((self.mean, mean), (self.var, var)):
                 running *= momentum
                 running += (1 - momentum) * value

@@ -81,10 +81,9 @@ class Network:
     batch_norm : list of bool, default=None
         Whether each hidden layer normalises its linear step over the batch
         (see ``_batchnorm``); None means no layer does.
-    momentum : float, default=0.9
-        Batch normalisation's momentum: the weight of the old value in its
-        running averages, ``stat = momentum * stat + (1 - momentum) *
-        batch_stat``.
+    batch_norm_momentum : float, default=0.9
+        The weight of the old value in batch normalisation's running
+        averages, ``stat = momentum * stat + (1 - momentum) * batch_stat``.
     layer_norm : list of bool, default=None
         Whether each hidden layer normalises its linear step over its units,
         row by row (see ``_layernorm``); None means no layer does. Its
@@ -103,7 +102,7 @@ class Network:
         dropout=None,
         exact_loss=False,
         batch_norm=None,
-        momentum=0.9,
+        batch_norm_momentum=0.9,
         layer_norm=None,
         residual=None,
     ):
@@ -114,7 +113,7 @@ class Network:
         self.batch_norm = list(batch_norm) if batch_norm else [False] * n_hidden
         self.layer_norm = list(layer_norm) if layer_norm else [False] * n_hidden
         self.residual = list(residual) if residual else [False] * n_hidden
-        self.momentum = float(momentum)
+        self.batch_norm_momentum = float(batch_norm_momentum)
         self.track_stats = True  # fit_lbfgs sets the statistics itself
         self.out_activation = out_activation
         self.reported_loss = not exact_loss
@@ -245,17 +244,17 @@ class Network:
             None if box is None else box.draw(m, random_state) for box in self._drawing
         ]
 
-    def forward(self, X, masks=None, row_weights=None, momentum=None):
+    def forward(self, X, masks=None, row_weights=None, stats_momentum=None):
         """Forward pass in training mode; returns the logits.
 
         ``masks`` come from ``draw_masks``; ``row_weights``
         (``_batchnorm.row_weights``) weight the batch statistics, and
-        ``momentum`` moves the running ones (None: the network's own, if it
+        ``stats_momentum`` moves the running ones (None: the network's own, if it
         tracks them).
         """
-        if momentum is None and self.track_stats:
-            momentum = self.momentum
-        batch = Batch(row_weights, masks, 0.0, momentum)
+        if stats_momentum is None and self.track_stats:
+            stats_momentum = self.batch_norm_momentum
+        batch = Batch(row_weights, masks, 0.0, stats_momentum)
         return self._forward(X, batch)
 
     def _forward(self, X, batch):
@@ -270,7 +269,9 @@ class Network:
         them: prediction then normalises exactly as training did."""
         if self._weighs_rows:
             self.forward(
-                X, row_weights=row_weights(sample_weight, self.dtype), momentum=0.0
+                X,
+                row_weights=row_weights(sample_weight, self.dtype),
+                stats_momentum=0.0,
             )
 
     def inference_layers(self):
@@ -305,7 +306,7 @@ class Network:
             Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
         w = row_weights(sample_weight, self.dtype) if self._weighs_rows else None
-        momentum = self.momentum if self.track_stats else None
+        momentum = self.batch_norm_momentum if self.track_stats else None
         batch = Batch(w, masks, 0.0, momentum)
         logits = self._forward(X, batch)
         _, losses = self.output.forward_loss(logits, Y)

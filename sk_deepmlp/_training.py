@@ -64,7 +64,7 @@ def diverged(net, loss):
     )
 
 
-def check_finite(net, loss, solver):
+def raise_if_diverged(net, loss, solver):
     """Raise a ``ValueError`` if training diverged."""
     if diverged(net, loss):
         raise divergence_error(net, solver)
@@ -208,7 +208,7 @@ def fit_stochastic(
                         ConvergenceWarning,
                     )
                     break
-                stop = _stop(est) or incremental
+                stop = _stop_or_lower_rate(est) or incremental
                 # where a Ctrl-C in the next epoch returns
                 checkpoint = _checkpoint(est, net.storage)
                 if tasks is not None and tasks.end_epoch(
@@ -280,8 +280,11 @@ def _check_not_exploded(est, net, X, Y, sample_weight, start_loss):
     raise ValueError(message + " The estimator was left as it was before this call.")
 
 
-def _stop(est):
-    """Apply the ``n_iter_no_change`` rule; True when training should stop."""
+def _stop_or_lower_rate(est):
+    """Apply the ``n_iter_no_change`` rule; True when training should stop.
+
+    Where the schedule lowers the rate on a plateau (sgd's 'adaptive',
+    'plateau'), the optimiser lowers it instead and training goes on."""
     if est._no_improvement_count <= est.n_iter_no_change:
         return False
     # MLPClassifier's wording, for users who parse verbose output
@@ -414,7 +417,7 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
     est.n_iter_ = min(result.nit, est.max_iter)
     est.loss_ = float(result.fun)
     est.best_loss_ = min(est.best_loss_, est.loss_)
-    check_finite(net, est.loss_, est.solver)
+    raise_if_diverged(net, est.loss_, est.solver)
 
 
 def _row_buffer(A):

@@ -231,14 +231,14 @@ def test_absurd_finite_weights_count_as_divergence(binary_data):
     assert np.all(clf.coefs_[0] == 1e151)  # untouched: the estimator as it was
 
 
-def test_check_finite_limit_depends_on_dtype():
+def test_divergence_limit_depends_on_dtype():
     for dtype, limit in ((np.float64, 1e150), (np.float32, 1e15)):
         net = Network([2, 1], [], "logistic", dtype)
         net.params[:] = limit / 2
-        _training.check_finite(net, 1.0, "sgd")
+        _training.raise_if_diverged(net, 1.0, "sgd")
         net.params[:] = limit * 10
         with pytest.raises(ValueError, match="absurdly large"):
-            _training.check_finite(net, 1.0, "sgd")
+            _training.raise_if_diverged(net, 1.0, "sgd")
 
 
 @pytest.mark.parametrize("value", [np.finfo(np.float64).max, 1e300])

@@ -14,8 +14,8 @@ from sklearn.utils.class_weight import compute_class_weight, compute_sample_weig
 
 from sk_deepmlp import DeepMLPClassifier, check_gradients
 from sk_deepmlp._activations import ACTIVATIONS
+from sk_deepmlp._class_weights import _balanced_weights
 from sk_deepmlp._network import _views
-from sk_deepmlp._weights import _balanced_weights
 
 FAST = dict(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
 

@@ -38,7 +38,7 @@ def outcome(call):
 def same_outcome(monkeypatch, call):
     fast = outcome(call)
     with monkeypatch.context() as patch:
-        patch.setattr(_architecture, "_checked_fast", lambda estimator, X: False)
+        patch.setattr(_architecture, "_fast_path_applies", lambda estimator, X: False)
         full = outcome(call)
     (fast_kind, *fast_value), fast_warnings = fast
     (full_kind, *full_value), full_warnings = full
