@@ -26,13 +26,12 @@ import math
 import warnings
 
 import numpy as np
-from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import gen_batches
 
+from ._epochs import EpochRows, TrainingConfig, train_epoch
 from ._fit_tasks import LBFGS_TASK
 from ._losses import OUTPUT_LOSSES, weighted_mean
-from ._optimizers import clip_grad_norm, decay_weights, minimize_lbfgs
+from ._optimizers import minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
 from ._state import epoch_record, rewind
 
@@ -120,104 +119,42 @@ def fit_stochastic(
     callback task; a callback may stop the training after an epoch.
     """
     est = estimator
-    params, grads = [net.params], [net.grad]
+    validation = None
     if est.early_stopping:
         X, X_val, Y, Y_val, sample_weight, sw_val = est._validation_split(
             X, Y, sample_weight, random_state
         )
+        validation = X_val, Y_val, sw_val
     Y_labels = Y  # the explosion check scores the kept model on these
     Y = est._training_targets(Y)  # label smoothing; Y_val keeps the labels
-    n_samples = X.shape[0]
-    batch_size = est._batch_size(n_samples)
-    order = np.arange(n_samples)
-    X_epoch, Y_epoch, sw_epoch = X, Y, sample_weight
-    if est.shuffle:  # buffers for the shuffled copies, reused every epoch
-        X_epoch, Y_epoch = _row_buffer(X), _row_buffer(Y)
-        sw_epoch = None if sample_weight is None else _row_buffer(sample_weight)
-    dropping = any(net.dropout)
-    # batch normalisation needs 2 rows a batch: a last batch of 1 joins the
-    # one before it (without it, batches are MLPClassifier's)
-    rows = 2 if any(net.batch_norm) else 0
-    max_norm, decay = est.max_grad_norm, float(est.weight_decay)
-    weights = net.params[: net.n_coefs]  # decayed; the biases are not
-    show_bar = est.progress_bar and not incremental
+    config = TrainingConfig.resolve(est, net, X.shape[0], incremental)
+    rows = EpochRows(X, Y, sample_weight, config.shuffle)
 
     est.n_iter_ = 0
     start_loss = None  # the first batch's, before any step: where this call began
     checkpoint = _checkpoint(est, net.storage)
-    bar = progress_bar(show_bar, est.max_iter, "epoch", type(est).__name__)
-    with deferred_warnings(show_bar):
+    bar = progress_bar(config.show_bar, config.max_iter, "epoch", type(est).__name__)
+    with deferred_warnings(config.show_bar):
         try:
-            for _ in range(est.max_iter):
+            for _ in range(config.max_iter):
                 if tasks is not None:
                     tasks.begin_epoch(est._reconstruction_attributes)
-                if est.shuffle:
-                    # one contiguous shuffled copy per epoch, so that every
-                    # batch below is a cheap slice
-                    random_state.shuffle(order)
-                    X_epoch = _take_rows(X, order, X_epoch)
-                    _take_rows(Y, order, Y_epoch)
-                    if sample_weight is not None:
-                        _take_rows(sample_weight, order, sw_epoch)
-                accumulated_loss = 0.0
-                for batch in gen_batches(n_samples, batch_size, min_batch_size=rows):
-                    sw_batch = None if sample_weight is None else sw_epoch[batch]
-                    if sw_batch is not None and not sw_batch.sum() > 0:
-                        continue  # a batch of zero weight teaches nothing
-                    masks = None
-                    if dropping:
-                        masks = net.draw_masks(batch.stop - batch.start, random_state)
-                    batch_loss = net.loss_grad(
-                        X_epoch[batch], Y_epoch[batch], sw_batch, est.alpha, masks
-                    )
-                    if start_loss is None:
-                        start_loss = batch_loss
-                    accumulated_loss += batch_loss * (batch.stop - batch.start)
-                    if max_norm is not None:
-                        clip_grad_norm(net.grad, max_norm)
-                    est._optimizer.update_params(params, grads)
-                    if decay:
-                        decay_weights(weights, est._optimizer.base_rate * decay)
-
-                loss = accumulated_loss / n_samples
-                diverging = diverged(net, loss)
-                if diverging and "_best_params" not in vars(est):
-                    raise divergence_error(net, est.solver)
-                est.n_iter_ += 1
-                est.loss_ = loss
-                est.t_ += n_samples
-                est.loss_curve_.append(loss)
-                if est.verbose:
-                    print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
-                if est.early_stopping:
-                    _update_validation(est, net, X_val, Y_val, sw_val, diverging)
-                    bar.set_postfix(
-                        loss=loss, val_score=est.validation_scores_[-1], refresh=False
-                    )
-                else:
-                    _update_training_loss(est)
-                    bar.set_postfix(loss=loss, refresh=False)
-                bar.update()
-                est._optimizer.iteration_ends(est.t_)
-                if diverging:
-                    warnings.warn(
-                        f"Training diverged in epoch {est.n_iter_} (loss "
-                        f"{loss:.3g}); the fit ends there and keeps the weights "
-                        "of the best epoch. Scale the inputs or lower "
-                        "learning_rate_init.",
-                        ConvergenceWarning,
-                    )
-                    break
-                stop = _stop_or_lower_rate(est) or incremental
+                loss, first = train_epoch(
+                    net, est._optimizer, rows, config, random_state
+                )
+                start_loss = first if start_loss is None else start_loss
+                stop = _record_epoch(est, net, loss, rows.n_samples, validation, bar)
+                if stop is None:
+                    break  # diverged, after a scored epoch
                 # where a Ctrl-C in the next epoch returns
                 checkpoint = _checkpoint(est, net.storage)
                 if tasks is not None and tasks.end_epoch(
                     est._reconstruction_attributes
                 ):
                     stop = True  # a callback asked to stop after this epoch
-                if stop:
+                if stop or config.incremental:
                     break
-                if est.n_iter_ == est.max_iter:
+                if est.n_iter_ == config.max_iter:
                     warnings.warn(
                         f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) "
                         "reached and the optimization hasn't converged yet.",
@@ -235,6 +172,41 @@ def fit_stochastic(
         net.storage[...] = est._best_params
     if start_loss is not None and est.loss_ > EXPLOSION * start_loss:
         _check_not_exploded(est, net, X, Y_labels, sample_weight, start_loss)
+
+
+def _record_epoch(est, net, loss, n_samples, validation, bar):
+    """The end of an epoch: check divergence, record the loss (and the
+    validation score), move the schedule, apply the stopping rule.
+
+    Returns whether to stop, or None when the epoch diverged after a scored
+    one (the best epoch's weights are then kept, with a warning).
+    """
+    diverging = diverged(net, loss)
+    if diverging and "_best_params" not in vars(est):
+        raise divergence_error(net, est.solver)
+    est.n_iter_ += 1
+    est.loss_ = loss
+    est.t_ += n_samples
+    est.loss_curve_.append(loss)
+    if est.verbose:
+        print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+    if validation is not None:
+        _update_validation(est, net, *validation, diverging)
+        bar.set_postfix(loss=loss, val_score=est.validation_scores_[-1], refresh=False)
+    else:
+        _update_training_loss(est)
+        bar.set_postfix(loss=loss, refresh=False)
+    bar.update()
+    est._optimizer.iteration_ends(est.t_)
+    if diverging:
+        warnings.warn(
+            f"Training diverged in epoch {est.n_iter_} (loss {loss:.3g}); the fit "
+            "ends there and keeps the weights of the best epoch. Scale the "
+            "inputs or lower learning_rate_init.",
+            ConvergenceWarning,
+        )
+        return None
+    return _stop_or_lower_rate(est)
 
 
 #: A fit call whose training loss ends this many times above the loss it
@@ -418,19 +390,3 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
     est.loss_ = float(result.fun)
     est.best_loss_ = min(est.best_loss_, est.loss_)
     raise_if_diverged(net, est.loss_, est.solver)
-
-
-def _row_buffer(A):
-    """A C-ordered buffer for the rows of dense ``A``; None for sparse ``A``."""
-    return None if sparse.issparse(A) else np.empty(A.shape, A.dtype)
-
-
-def _take_rows(A, rows, out):
-    """``A[rows]``, written into ``out`` for dense ``A``.
-
-    ``mode="clip"`` spares NumPy the buffer it uses to check bounds before
-    writing (``rows`` is a permutation, always in range).
-    """
-    if sparse.issparse(A):
-        return A[rows]
-    return np.take(A, rows, axis=0, out=out, mode="clip")
