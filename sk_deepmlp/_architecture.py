@@ -144,18 +144,6 @@ class FittedNetworkMixin:
             names += [f"layer_norm_{n}_" for n in LN_ATTRIBUTES]
         return names
 
-    def _check_batch_rows(self, n_samples):
-        rows = n_samples
-        if self.solver != "lbfgs" and self.batch_size != "auto":
-            rows = min(self.batch_size, n_samples)
-        if rows < 2:
-            raise ValueError(
-                f"batch_norm needs batches of at least 2 samples (it normalises "
-                f"each unit over the batch, and the variance of one sample is "
-                f"0); this fit's batches have {rows}. Use batch_size >= 2, pass "
-                "more samples (partial_fit included), or set batch_norm=False."
-            )
-
     def _check_same_architecture(self, layer_units, norm, layer_norm, residual):
         fitted = [self.coefs_[0].shape[0], *(c.shape[1] for c in self.coefs_)]
         if fitted[1:-1] != layer_units[1:-1]:

@@ -35,8 +35,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _rules as rules
 from ._activations import ACTIVATIONS
-from ._api import UnavailableWithEarlyStopping
 from ._architecture import FittedNetworkMixin
 from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
@@ -45,7 +45,6 @@ from ._network import residual_layers
 from ._optimizers import STOCHASTIC_OPTIMIZERS
 from ._params import (
     batch_norm_flags,
-    check_network_size,
     dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
@@ -148,23 +147,21 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         activations = hidden_activations(self.activation, len(hidden))
         inits = layer_initializers(self.weight_init, len(hidden))
         norm = batch_norm_flags(self.batch_norm, len(hidden))
-        layer_norm = layer_norm_flags(self.layer_norm, hidden, norm)
+        layer_norm = layer_norm_flags(self.layer_norm, len(hidden))
         residual = residual_layers(hidden, self.residual)
-        dropout = dropout_rates(self.dropout, len(hidden), self.solver)
+        dropout = dropout_rates(self.dropout, len(hidden))
+        rules.check(
+            "parameters",
+            self,
+            dropout=dropout,
+            hidden=hidden,
+            batch_norm=norm,
+            layer_norm=layer_norm,
+        )
         require_tqdm(self.progress_bar and not incremental)
         for message in ineffective_parameters(self, incremental):
             warnings.warn(message, UserWarning)
-        if self.solver == "lbfgs":
-            for name, off in (("weight_decay", 0.0), ("max_grad_norm", None)):
-                if getattr(self, name) != off:
-                    raise ValueError(
-                        f"{name} is a step of the stochastic solvers; "
-                        f"solver='lbfgs' takes whole steps of its own. Use "
-                        f"{name}={off!r} with lbfgs (alpha is its L2 penalty), or "
-                        "solver='adam', 'sgd' or 'rmsprop'."
-                    )
-        self._check_schedule()  # (partial_fit with early_stopping: see
-        # _check_partial_fit, which makes the method absent)
+        # (partial_fit's rules make the method absent: see _check_partial_fit)
         # 2. the data
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -172,9 +169,14 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         X, Y = self._validate_input(X, y, incremental, first_pass, classes)
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
-        check_network_size(layer_units, X.dtype, self.solver)
-        if any(norm):
-            self._check_batch_rows(X.shape[0])
+        rules.check(
+            "data",
+            self,
+            layer_units=layer_units,
+            dtype=X.dtype,
+            n_samples=X.shape[0],
+            batch_norm=norm,
+        )
         if not first_pass:
             self._check_same_architecture(layer_units, norm, layer_norm, residual)
 
@@ -220,22 +222,6 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
                     incremental,
                     tasks,
                 )
-
-    def _check_schedule(self):
-        if self.warmup_epochs and self.learning_rate in ("invscaling", "adaptive"):
-            raise ValueError(
-                f"warmup_epochs={self.warmup_epochs} cannot precede "
-                f"learning_rate={self.learning_rate!r}, MLPClassifier's own sgd "
-                "schedule. Use learning_rate='constant', 'cosine', 'exponential', "
-                "'inverse_time' or 'plateau' (every stochastic solver)."
-            )
-        shrinking = self.learning_rate in ("exponential", "plateau")
-        if shrinking and self.lr_decay is not None and self.lr_decay >= 1:
-            raise ValueError(
-                f"lr_decay={self.lr_decay} would not lower the learning rate: "
-                f"learning_rate={self.learning_rate!r} multiplies it by lr_decay, "
-                "which must be below 1."
-            )
 
     def _schedule(self):
         """The learning-rate schedule that the optimiser follows, or None for
@@ -449,17 +435,9 @@ class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
         return X, X_val, Y, Y_val, sw, sw_val
 
     def _check_partial_fit(self):
-        if self.solver not in STOCHASTIC_OPTIMIZERS:
-            raise AttributeError(
-                f"partial_fit is only available for the stochastic solvers "
-                f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={self.solver!r} is not."
-            )
-        if self.early_stopping:
-            raise UnavailableWithEarlyStopping(
-                "partial_fit does not support early_stopping=True: it sees one "
-                "batch of data at a time and has no validation set. Set "
-                "early_stopping=False, or use fit."
-            )
+        """Raise where ``partial_fit`` is unavailable (``_rules``, read when
+        the method is looked up: ``hasattr`` is then False)."""
+        rules.check("partial_fit", self)
         return True
 
 

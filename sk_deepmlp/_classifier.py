@@ -271,18 +271,6 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
             constant = frequencies > 0.5
         return float(np.average((Y == constant).all(axis=1), weights=sample_weight))
 
-    def _check_partial_fit(self):
-        super()._check_partial_fit()
-        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
-            raise AttributeError(
-                "partial_fit is not available with class_weight='balanced': it "
-                "needs the class frequencies of the whole data set, which one "
-                "batch does not give. Compute them up front, e.g. with "
-                "sklearn.utils.class_weight.compute_class_weight, and pass "
-                "class_weight as a dict."
-            )
-        return True
-
     # -------------------------------------------------------------- training
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

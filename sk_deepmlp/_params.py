@@ -1,11 +1,11 @@
 """Resolve the architecture parameters into one value per hidden layer.
 
 scikit-learn's parameter validation checks each parameter's type; these
-functions check what depends on several parameters at once (a list of
-activations as long as ``hidden_layer_sizes``, say) and say what to change.
+functions turn the per-layer parameters into one value per hidden layer (a
+list of activations as long as ``hidden_layer_sizes``, say) and say what to
+change. The rules that combine parameters live in ``_rules``.
 """
 
-import os
 from numbers import Integral, Real
 
 import numpy as np
@@ -119,28 +119,13 @@ def batch_norm_flags(value, n_hidden):
     return _flags("batch_norm", value, n_hidden)
 
 
-def layer_norm_flags(value, hidden, batch_norm):
+def layer_norm_flags(value, n_hidden):
     """Whether each hidden layer has layer normalisation, from a bool or a
-    list of bools; refused on a one-unit layer and beside batch norm."""
-    flags = _flags("layer_norm", value, len(hidden))
-    for layer, (on, units, batch) in enumerate(zip(flags, hidden, batch_norm)):
-        if on and units == 1:
-            raise ValueError(
-                f"layer_norm cannot normalise hidden layer {layer}: it has one "
-                "unit, whose variance over the layer's units is 0, so it would "
-                "always output beta. Give that layer more units, or set "
-                "layer_norm to False there (a list gives one bool per layer)."
-            )
-        if on and batch:
-            raise ValueError(
-                f"Hidden layer {layer} has both batch_norm and layer_norm: "
-                "batch normalisation already normalises it. Choose one per "
-                "layer (each takes a list with one bool per hidden layer)."
-            )
-    return flags
+    list of bools (``_rules`` refuses it where it cannot work)."""
+    return _flags("layer_norm", value, n_hidden)
 
 
-def dropout_rates(value, n_hidden, solver):
+def dropout_rates(value, n_hidden):
     """One dropout rate per hidden layer, from a float or a list of floats."""
     if np.ndim(value) == 0 and not isinstance(value, (dict, set, str)):
         rates = [value.item() if isinstance(value, np.ndarray) else value] * n_hidden
@@ -153,49 +138,7 @@ def dropout_rates(value, n_hidden, solver):
             f"dropout rates must be floats in [0, 1), got {value!r}; "
             "1 would drop every unit."
         )
-    if solver == "lbfgs" and any(rates):
-        raise ValueError(
-            "dropout is not supported by solver='lbfgs': its line search needs "
-            "the same loss at every evaluation, and dropout draws new masks "
-            "each time. Use solver='adam', 'sgd' or 'rmsprop', or dropout=0."
-        )
     return [float(r) for r in rates]
-
-
-# Parameter-sized vectors a fit holds at once besides the weights themselves:
-# gradient, last-epoch copy and best-epoch copy, plus the optimiser's state and
-# scratch (L-BFGS: float64 copies, and 10 pairs of history vectors in SciPy).
-_VECTORS_PER_SOLVER = {"sgd": 5, "rmsprop": 5, "adam": 6, "lbfgs": 26}
-
-
-def _physical_memory():
-    """Bytes of physical memory, or None where the OS does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return None
-
-
-def check_network_size(layer_units, dtype, solver):
-    """Refuse, before allocating anything, a network that cannot fit in memory.
-
-    ``(10**6, 10**6)`` hidden units would need 10**12 weights: NumPy would
-    otherwise fail deep inside the initialisation with a MemoryError that
-    names no parameter.
-    """
-    n_params = sum(i * o + o for i, o in zip(layer_units[:-1], layer_units[1:]))
-    itemsize = 8 if solver == "lbfgs" else np.dtype(dtype).itemsize
-    needed = n_params * itemsize * _VECTORS_PER_SOLVER[solver]
-    available = _physical_memory()
-    if available is not None and needed > available:
-        raise ValueError(
-            f"hidden_layer_sizes gives a network of layers {list(layer_units)} "
-            f"with {n_params:,} parameters; training it with solver={solver!r} "
-            f"needs about {needed / 2**30:,.1f} GiB ({needed:,} bytes), more than "
-            f"this machine's {available / 2**30:,.1f} GiB of memory. Use fewer "
-            "or smaller hidden layers."
-        )
-    return n_params
 
 
 #: The schedules that read lr_decay, and those whose step size has a floor.
