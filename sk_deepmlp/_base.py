@@ -3,8 +3,9 @@
 ``BaseDeepMLP`` holds what does not depend on the task: the parameters common
 to every estimator here, the order in which a fit checks, initialises and
 trains, and the rules for continuing a fit (``warm_start``, ``partial_fit``);
-the fitted network and prediction in bounded memory come from
-``_architecture.FittedNetworkMixin``. A subclass supplies the targets:
+the fitted network comes from ``_fitted.FittedNetworkMixin``, and prediction
+in bounded memory from ``_predict.PredictionMixin``. A subclass supplies the
+targets:
 
 - ``_validate_input(X, y, incremental, reset, classes)`` returns ``X`` and the
   2-D targets ``Y`` in ``X``'s dtype, and sets what it learns from ``y``;
@@ -37,9 +38,9 @@ from sklearn.utils.validation import (
 
 from . import _rules as rules
 from ._activations import ACTIVATIONS
-from ._architecture import FittedNetworkMixin
 from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
+from ._fitted import FittedNetworkMixin
 from ._initializers import INITIALIZERS
 from ._network import residual_layers
 from ._optimizers import STOCHASTIC_OPTIMIZERS
@@ -52,6 +53,7 @@ from ._params import (
     layer_initializers,
     layer_norm_flags,
 )
+from ._predict import PredictionMixin
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
 from ._state import restore, snapshot
@@ -63,7 +65,9 @@ from ._training import fit_lbfgs, fit_stochastic
 NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
 
 
-class BaseDeepMLP(CallbackSupportMixin, FittedNetworkMixin, BaseEstimator):
+class BaseDeepMLP(
+    CallbackSupportMixin, PredictionMixin, FittedNetworkMixin, BaseEstimator
+):
     """Base of the multilayer perceptrons; not for direct use."""
 
     _parameter_constraints: dict = {

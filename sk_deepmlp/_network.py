@@ -1,9 +1,10 @@
-"""A stack of dense layers: the forward pass, the backward pass, the parameters.
+"""The network in training: its blocks (``_blocks``), over one flat vector of
+parameters, run forward and then backward.
 
 All parameters live in one flat vector, ``coefs`` first then ``intercepts`` (the
 order of MLPClassifier's packing), then batch normalisation's ``gamma`` and
-``beta`` of each layer that has it, and the per-layer arrays are views into
-it. An optimiser step is then a few whole-vector operations, L-BFGS can work
+``beta`` of each layer that has it, then layer normalisation's, and the
+per-layer arrays are views into it. An optimiser step is then a few whole-vector operations, L-BFGS can work
 on the vector directly, and the gradient has the same layout.
 
 Batch normalisation's running means and variances are state, not parameters:
@@ -16,11 +17,8 @@ empty and ``storage`` is ``params``.
 from itertools import pairwise
 
 import numpy as np
-from scipy import sparse
 
-from ._activations import ACTIVATIONS
 from ._batchnorm import fold, row_weights
-from ._blas import matmul
 from ._blocks import (
     Activation,
     Batch,
@@ -31,7 +29,7 @@ from ._blocks import (
     Output,
     Residual,
 )
-from ._layernorm import LayerNorm, layer_norm
+from ._layernorm import LayerNorm
 from ._losses import weighted_mean
 
 
@@ -364,97 +362,3 @@ def inference_steps(ln_gammas, ln_betas, residual):
         (None if g is None else (g, b), skip)
         for g, b, skip in zip(ln_gammas, ln_betas, residual)
     ]
-
-
-def predict_logits(X, coefs, intercepts, activations, chunk_bytes, steps=None):
-    """Logits of the output layer, computed in chunks of about ``chunk_bytes``
-    bytes of activations.
-
-    Only one chunk's activations exist at any moment, so the extra memory is
-    bounded whatever the number of samples; the result is that of one pass,
-    up to BLAS's rounding of the rows at a chunk's edge (whose products it
-    may sum in another order, as it may a single row's). The chunks depend
-    on the shapes only, so a batch always gives the same bits. ``steps``
-    (``inference_steps``): layer normalisation and residual additions per
-    hidden layer; None for a network without (the plain pass).
-    A batch of one chunk or less (every request of a served model) is one pass
-    with no result buffer: the same operations, a few microseconds fewer.
-    """
-    dtype = _common_dtype(X, coefs, intercepts)
-    rows = X.shape[0]
-    # a single row is a single chunk whatever its size
-    if rows > 1:
-        row_bytes = X.dtype.itemsize * sum(map(len, intercepts))  # units
-        if rows * row_bytes > chunk_bytes:
-            chunk_rows = max(1, chunk_bytes // row_bytes)
-            return _chunked_forward_pass(
-                X, coefs, intercepts, activations, dtype, chunk_rows, steps
-            )
-    if steps is not None:
-        return _stepped_forward_pass(X, coefs, intercepts, activations, dtype, steps)
-    return _forward_pass(X, coefs, intercepts, activations, dtype)
-
-
-def _common_dtype(X, coefs, intercepts):
-    """``np.result_type(X, *coefs, *intercepts)``, in a fifth of the time in
-    the usual case: one native dtype throughout."""
-    dtype = X.dtype
-    if dtype.isnative:
-        for arrays in (coefs, intercepts):
-            for a in arrays:
-                if a.dtype != dtype:
-                    return np.result_type(X.dtype, *coefs, *intercepts)
-        return dtype
-    return np.result_type(X.dtype, *coefs, *intercepts)
-
-
-def _chunked_forward_pass(
-    X, coefs, intercepts, activations, dtype, chunk_rows, steps=None
-):
-    out = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=dtype)
-    for start in range(0, X.shape[0], chunk_rows):
-        chunk = X[start : start + chunk_rows]
-        if steps is None:
-            logits = _forward_pass(chunk, coefs, intercepts, activations, dtype)
-        else:
-            logits = _stepped_forward_pass(
-                chunk, coefs, intercepts, activations, dtype, steps
-            )
-        out[start : start + chunk_rows] = logits
-    return out
-
-
-def _forward_pass(A, coefs, intercepts, activations, dtype):
-    """``g(...g(A W1 + b1)...) W_L + b_L`` in ``dtype``, in fresh arrays."""
-    if type(A) is not np.ndarray and sparse.issparse(A):
-        A = A @ coefs[0]
-    else:
-        A = matmul(A, coefs[0], dtype)
-    A += intercepts[0]
-    for layer in range(1, len(coefs)):  # indices: no list slices to make
-        ACTIVATIONS[activations[layer - 1]](A)
-        A = matmul(A, coefs[layer], dtype)
-        A += intercepts[layer]
-    return A
-
-
-def _stepped_forward_pass(A, coefs, intercepts, activations, dtype, steps):
-    """``_forward_pass`` with each hidden layer's extra steps: layer
-    normalisation after its linear step, its input added to its output (a
-    separate function: the plain pass, which small predictions take, stays as
-    short as it was)."""
-    if sparse.issparse(A):
-        A_in, A = None, A @ coefs[0]  # the first layer never adds its input
-    else:
-        A_in, A = A, matmul(A, coefs[0], dtype)
-    A += intercepts[0]
-    for layer in range(1, len(coefs)):
-        norm, skip = steps[layer - 1]
-        if norm is not None:
-            layer_norm(A, *norm)
-        ACTIVATIONS[activations[layer - 1]](A)
-        if skip:
-            A += A_in
-        A_in, A = A, matmul(A, coefs[layer], dtype)
-        A += intercepts[layer]
-    return A

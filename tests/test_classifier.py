@@ -424,12 +424,12 @@ def test_inputs_are_not_mutated(multiclass_data):
 
 
 def test_prediction_in_chunks_equals_one_pass(multiclass_data, monkeypatch):
-    from sk_deepmlp import _architecture
+    from sk_deepmlp import _predict
 
     X, y = multiclass_data
     clf = quiet_fit(DeepMLPClassifier(**FAST), X, y)
     one_pass = clf.predict_proba(X)
-    monkeypatch.setattr(_architecture, "_PREDICT_CHUNK_BYTES", 10 * 13 * 8)
+    monkeypatch.setattr(_predict, "_PREDICT_CHUNK_BYTES", 10 * 13 * 8)
     np.testing.assert_array_equal(clf.predict_proba(X), one_pass)
 
 

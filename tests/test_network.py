@@ -9,7 +9,8 @@ from scipy import sparse
 from sk_deepmlp._activations import ACTIVATIONS
 from sk_deepmlp._gradient_check import network_gradient_error
 from sk_deepmlp._initializers import INITIALIZERS
-from sk_deepmlp._network import Network, predict_logits
+from sk_deepmlp._network import Network
+from sk_deepmlp._predict import predict_logits
 
 TARGETS = [
     "binary",

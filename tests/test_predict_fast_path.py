@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn import config_context
 from sklearn.datasets import make_classification
 
-from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _architecture
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _predict
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -38,7 +38,7 @@ def outcome(call):
 def same_outcome(monkeypatch, call):
     fast = outcome(call)
     with monkeypatch.context() as patch:
-        patch.setattr(_architecture, "_fast_path_applies", lambda estimator, X: False)
+        patch.setattr(_predict, "_fast_path_applies", lambda estimator, X: False)
         full = outcome(call)
     (fast_kind, *fast_value), fast_warnings = fast
     (full_kind, *full_value), full_warnings = full
@@ -299,7 +299,7 @@ def test_quiet_overflow_on_either_numpy(monkeypatch, numpy_version):
     its state on the shared instance there); both forms ignore overflow
     inside, keep other settings, and restore the caller's state, also when
     the method raises and when it is nested."""
-    from sk_deepmlp._architecture import _quiet_overflow
+    from sk_deepmlp._predict import _quiet_overflow
 
     monkeypatch.setattr(np, "__version__", numpy_version)
 

@@ -2,57 +2,20 @@
 the Network that training and the gradient check build from them.
 
 The fitted model is a set of public attributes (``coefs_``, ``intercepts_``
-and, with batch normalisation, ``batch_norm_gamma_``, ``_beta_``, ``_mean_``
-and ``_var_``). Training copies them into a ``Network``'s flat vectors and
-makes the attributes views of those (``_adopt``), so that a fit that fails
-leaves the previous arrays untouched; prediction reads them directly, with
-batch normalisation folded into the weights, after validating its input,
-or, for a plain float array it has checked itself, without (``_fast_path_applies``).
+and, with normalisation, ``batch_norm_gamma_``, ``_beta_``, ``_mean_`` and
+``_var_``, ``layer_norm_gamma_`` and ``_beta_``; ``residual_layers_``).
+Training copies them into a ``Network``'s flat vectors and makes the
+attributes views of those (``_adopt``), so that a fit that fails leaves the
+previous arrays untouched; prediction (``_predict``) reads them directly,
+with batch normalisation folded into the weights (``_inference_layers``).
 """
 
-import copy
-import functools
-import math
-
-import numpy as np
-from scipy import sparse
-from sklearn import get_config
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
-
-from ._checks import check_numeric
-from ._losses import OUTPUT_LOSSES, weighted_mean
-from ._network import Network, fold_layers, inference_steps, predict_logits
+from ._network import Network, fold_layers, inference_steps
 
 #: The fitted attributes of batch normalisation: batch_norm_<name>_.
 BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
 #: The fitted attributes of layer normalisation: layer_norm_<name>_.
 LN_ATTRIBUTES = ("gamma", "beta")
-
-# predict* work on chunks of about this many bytes of activations
-_PREDICT_CHUNK_BYTES = 8 * 2**20
-
-
-def _quiet_overflow(method):
-    """``method`` under ``np.errstate(over="ignore", invalid="ignore")``.
-
-    NumPy 2's errstate, used as a decorator, sets the state without making a
-    context manager per call: 0.3 µs instead of 0.8, a twentieth of a small
-    prediction. NumPy 1's would keep the state to restore on the shared
-    instance, which threads and nested calls overwrite: there, a ``with``.
-    """
-    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
-        return np.errstate(over="ignore", invalid="ignore")(method)
-
-    @functools.wraps(method)
-    def quiet(*args, **kwargs):
-        with np.errstate(over="ignore", invalid="ignore"):
-            return method(*args, **kwargs)
-
-    return quiet
 
 
 class FittedNetworkMixin:
@@ -228,104 +191,3 @@ class FittedNetworkMixin:
         if bn is None:
             return self.coefs_, self.intercepts_, steps
         return (*fold_layers(self.coefs_, self.intercepts_, *bn), steps)
-
-    def _loss(self, X, y, sample_weight=None):
-        """The model's loss on ``(X, y)`` without the L2 penalty, as
-        ``validation_loss_curve_`` reports it: the callbacks' validation loss."""
-        # on a copy: validating the targets must not touch the fitted state
-        X, Y = copy.copy(self)._validate_input(X, y, incremental=True, reset=False)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
-            _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
-        return float(weighted_mean(losses, sample_weight))
-
-    def _logits(self, X, coefs=None, intercepts=None, steps=None):
-        """Output-layer pre-activations of already validated X, in chunks.
-
-        ``coefs``, ``intercepts`` and ``steps`` default to the fitted model's
-        (``_inference_layers``: batch normalisation folded in, with its
-        running statistics; layer normalisation and residual additions).
-        """
-        if coefs is None:
-            coefs, intercepts, steps = self._inference_layers()
-        # overflow is the callers' to judge (inf logits are reported, not
-        # warned about): they run this under np.errstate(over="ignore", ...)
-        return predict_logits(
-            X, coefs, intercepts, self._activations, _PREDICT_CHUNK_BYTES, steps
-        )
-
-    @_quiet_overflow
-    def _validated_logits(self, X):
-        # quiet for the checks and the forward pass alike: a huge finite X
-        # overflows both, and an overflow is reported below, not warned about
-        if not _fast_path_applies(self, X):
-            X = self._validated_input(X)
-        logits = self._logits(X)
-        if not _surely_finite(logits):
-            _check_no_overflow(logits, X)
-        return logits
-
-    def _validated_input(self, X):
-        """X through scikit-learn's full validation, with its errors and
-        warnings: for everything but a plain float array that the model can
-        take as it is (``_fast_path_applies``)."""
-        check_is_fitted(self)
-        check_numeric(X)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        return X.tocsr() if sparse.issparse(X) else X
-
-
-def _check_no_overflow(logits, X):
-    if not np.isfinite(logits).all():
-        rows = np.flatnonzero(~np.isfinite(logits).all(axis=1))
-        raise ValueError(
-            f"The network's output overflowed for {len(rows)} sample(s) "
-            f"(rows {rows[:5].tolist()}...): X holds values too large for "
-            f"this model (largest magnitude {abs(X).max():.3g}). Scale X as "
-            "the training data was scaled."
-        )
-
-
-def _fast_path_applies(estimator, X):
-    """Whether ``X`` passes prediction's validation without it: a non-empty
-    2-D float32 or float64 ndarray with the fitted number of features, to a
-    model fitted without feature names, finite unless scikit-learn's
-    ``assume_finite`` is set. This is all that ``validate_data`` would check
-    and change for such an array, at a few microseconds instead of about a
-    hundred; any other input takes the full validation, and so errs or warns
-    exactly as it always did."""
-    fitted = vars(estimator)
-    return (
-        type(X) is np.ndarray
-        and X.ndim == 2
-        and X.dtype in _FAST_DTYPES
-        and X.shape[0] > 0
-        and X.shape[1] == fitted.get("n_features_in_", -1)
-        and "coefs_" in fitted
-        and "feature_names_in_" not in fitted
-        # the check first: a finite X passes either way, and get_config
-        # copies a dict (0.2 µs), while the check is one pass over X where
-        # the first layer's product makes one per unit
-        and (_surely_finite(X) or get_config()["assume_finite"])
-    )
-
-
-def _surely_finite(X):
-    """True only if every value of ``X`` is finite: a sum of squares is NaN or
-    infinite whenever a value is (one BLAS call, where ``isfinite(X).all()``
-    makes two passes and a boolean array). It can also overflow for huge
-    finite values; the caller then takes the full validation, which tells
-    them apart."""
-    flat = X.ravel()
-    return math.isfinite(flat.dot(flat))  # the method: np.dot dispatches first
-
-
-# a set: `in` on a tuple compares dtypes with ==, which takes 0.2 µs
-_FAST_DTYPES = frozenset({np.dtype(np.float64), np.dtype(np.float32)})
