@@ -4,8 +4,9 @@ parameters, run forward and then backward.
 All parameters live in one flat vector, ``coefs`` first then ``intercepts`` (the
 order of MLPClassifier's packing), then batch normalisation's ``gamma`` and
 ``beta`` of each layer that has it, then layer normalisation's, and the
-per-layer arrays are views into it. An optimiser step is then a few whole-vector operations, L-BFGS can work
-on the vector directly, and the gradient has the same layout.
+per-layer arrays are views into it. An optimiser step is then a few
+whole-vector operations, L-BFGS can work on the vector directly, and the
+gradient has the same layout.
 
 Batch normalisation's running means and variances are state, not parameters:
 no gradient moves them. They follow the parameters in one ``storage`` vector
