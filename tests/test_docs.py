@@ -207,3 +207,15 @@ def test_docs_build_validates_our_docstrings():
     conf = (ROOT / "docs" / "conf.py").read_text()
     assert 'numpydoc_validation_checks = {"all"' in conf
     assert "sphinx -W" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_architecture_page_names_modules_that_exist():
+    page = (ROOT / "docs" / "architecture.rst").read_text()
+    named = set(re.findall(r"\b(_[a-z_]+)(?:\.py|\.\w+|``|\b)", page))
+    modules = {p.stem for p in (ROOT / "sk_deepmlp").glob("_*.py")}
+    mentioned = {name for name in named if name.strip("_") and name in modules}
+    # every module of the design's layers is on the page
+    for module in ("_blocks", "_network", "_epochs", "_training", "_rules", "_base"):
+        assert module in mentioned, module
+    for name in re.findall(r"``(_[a-z]+)(?:\.[A-Za-z_]+)?``", page):
+        assert name in modules, name
