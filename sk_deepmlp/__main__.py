@@ -176,6 +176,36 @@ def _save_loss_curves(estimators, path):
     plt.close(fig)
 
 
+def _estimators(args, regression, settings):
+    """Both estimators with the same settings, and a note for each option that
+    scikit-learn's lacks: its nearest kin stands in (the newer activations
+    run as relu, rmsprop as adam)."""
+    sk_activation = args.activation if args.activation in SK_ACTIVATIONS else "relu"
+    sk_solver = "adam" if args.solver == "rmsprop" else args.solver
+    ours, theirs = (
+        (DeepMLPRegressor, MLPRegressor)
+        if regression
+        else (DeepMLPClassifier, MLPClassifier)
+    )
+    rows = [
+        (
+            ours.__name__,
+            ours(activation=args.activation, solver=args.solver, **settings),
+        ),
+        (
+            theirs.__name__,
+            theirs(activation=sk_activation, solver=sk_solver, **settings),
+        ),
+    ]
+    pairs = ((args.activation, sk_activation), (args.solver, sk_solver))
+    notes = [
+        f"({theirs.__name__} has no {ours_only}: its row runs {stand_in})"
+        for ours_only, stand_in in pairs
+        if ours_only != stand_in
+    ]
+    return rows, notes
+
+
 def main(argv=None):
     args = parse_args(argv)
     X, y = DATASETS[args.dataset](return_X_y=True)
@@ -194,25 +224,7 @@ def main(argv=None):
         random_state=args.random_state,
         **tuned,
     )
-    # scikit-learn lacks the newer activations and rmsprop: their nearest kin
-    # stand in, and a note says so
-    sk_activation = args.activation if args.activation in SK_ACTIVATIONS else "relu"
-    sk_solver = "adam" if args.solver == "rmsprop" else args.solver
-    ours, theirs = (
-        (DeepMLPRegressor, MLPRegressor)
-        if regression
-        else (DeepMLPClassifier, MLPClassifier)
-    )
-    rows = [
-        (
-            ours.__name__,
-            ours(activation=args.activation, solver=args.solver, **settings),
-        ),
-        (
-            theirs.__name__,
-            theirs(activation=sk_activation, solver=sk_solver, **settings),
-        ),
-    ]
+    rows, stand_ins = _estimators(args, regression, settings)
     print(
         f"{args.dataset}: {len(X_train)} training and {len(X_test)} test samples, "
         f"hidden={args.hidden}, max_iter={args.max_iter}, "
@@ -235,10 +247,8 @@ def main(argv=None):
             f"{name:<20}{estimator.activation:<12}{estimator.solver:<9}"
             f"{seconds:>14.3f}{score:>10.4f}"
         )
-    pairs = ((args.activation, sk_activation), (args.solver, sk_solver))
-    for ours_only, stand_in in pairs:
-        if ours_only != stand_in:
-            print(f"({theirs.__name__} has no {ours_only}: its row runs {stand_in})")
+    for note in stand_ins:
+        print(note)
     if args.plot is not None:
         _save_loss_curves(fitted, args.plot)
         print(f"loss curves saved to {args.plot}")

@@ -22,6 +22,7 @@ the estimator is put back exactly as it was before the call.
 """
 
 import inspect
+import types
 import warnings
 from numbers import Integral, Real
 
@@ -49,7 +50,6 @@ from ._params import (
     dropout_rates,
     hidden_activations,
     hidden_layer_sizes,
-    ineffective_parameters,
     layer_initializers,
     layer_norm_flags,
 )
@@ -147,64 +147,28 @@ class BaseDeepMLP(
 
     def _fit_or_raise(self, X, y, sample_weight, incremental, classes, tasks):
         # 1. what needs no data: parameters and optional dependencies
-        hidden = hidden_layer_sizes(self.hidden_layer_sizes)
-        activations = hidden_activations(self.activation, len(hidden))
-        inits = layer_initializers(self.weight_init, len(hidden))
-        norm = batch_norm_flags(self.batch_norm, len(hidden))
-        layer_norm = layer_norm_flags(self.layer_norm, len(hidden))
-        residual = residual_layers(hidden, self.residual)
-        dropout = dropout_rates(self.dropout, len(hidden))
-        rules.check(
-            "parameters",
-            self,
-            dropout=dropout,
-            hidden=hidden,
-            batch_norm=norm,
-            layer_norm=layer_norm,
-        )
-        require_tqdm(self.progress_bar and not incremental)
-        for message in ineffective_parameters(self, incremental):
-            warnings.warn(message, UserWarning)
-        # (partial_fit's rules make the method absent: see _check_partial_fit)
+        layers = self._resolve_layers(incremental)
         # 2. the data
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
         X, Y = self._validate_input(X, y, incremental, first_pass, classes)
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
-        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        layer_units = [X.shape[1], *layers.hidden, Y.shape[1]]
         rules.check(
             "data",
             self,
             layer_units=layer_units,
             dtype=X.dtype,
             n_samples=X.shape[0],
-            batch_norm=norm,
+            batch_norm=layers.batch_norm,
         )
         if not first_pass:
-            self._check_same_architecture(layer_units, norm, layer_norm, residual)
-
+            self._check_same_architecture(
+                layer_units, layers.batch_norm, layers.layer_norm, layers.residual
+            )
         # 3. the state: from here on only an exception undoes it
-        if not incremental or not hasattr(self, "_random_state"):
-            # fit starts from the seed: the same seed gives the same model
-            self._random_state = check_random_state(self.random_state)
-        else:
-            # partial_fit continues the stream (re-seeding would repeat the
-            # same shuffles and dropout masks every call), on a copy that a
-            # failed call leaves behind
-            self._random_state = _copy_random_state(self._random_state)
-        self._activations = activations
-        if first_pass:
-            self._initialize(layer_units, X.dtype, self._random_state, inits, norm)
-            self.residual_layers_ = residual
-        else:
-            self._continue_stopping_state()
-        # the fitted arrays become views of the network's flat parameters
-        net = self._network(
-            X.dtype, dropout, self._exact_loss(), norm=norm, layer_norm=layer_norm
-        )
-        self._adopt(net)
-
+        net = self._start_state(layers, layer_units, X.dtype, first_pass, incremental)
         # 4. the training, on one BLAS thread where products are too small
         # for more to pay (_threads)
         rows = X.shape[0] if self.solver == "lbfgs" else self._batch_rows(X.shape[0])
@@ -226,6 +190,65 @@ class BaseDeepMLP(
                     incremental,
                     tasks,
                 )
+
+    def _resolve_layers(self, incremental):
+        """The per-layer parameters, one value per hidden layer, checked
+        against the rules that need no data; warns of parameters that this
+        fit cannot use. (partial_fit's rules make the method absent: see
+        ``_check_partial_fit``.)"""
+        hidden = hidden_layer_sizes(self.hidden_layer_sizes)
+        n_hidden = len(hidden)
+        layers = types.SimpleNamespace(
+            hidden=hidden,
+            activations=hidden_activations(self.activation, n_hidden),
+            inits=layer_initializers(self.weight_init, n_hidden),
+            batch_norm=batch_norm_flags(self.batch_norm, n_hidden),
+            layer_norm=layer_norm_flags(self.layer_norm, n_hidden),
+            residual=residual_layers(hidden, self.residual),
+            dropout=dropout_rates(self.dropout, n_hidden),
+        )
+        rules.check(
+            "parameters",
+            self,
+            dropout=layers.dropout,
+            hidden=hidden,
+            batch_norm=layers.batch_norm,
+            layer_norm=layers.layer_norm,
+        )
+        require_tqdm(self.progress_bar and not incremental)
+        for message in rules.ineffective_parameters(self, incremental):
+            warnings.warn(message, UserWarning)
+        return layers
+
+    def _start_state(self, layers, layer_units, dtype, first_pass, incremental):
+        """Set the random stream, the fitted arrays (new, or the previous
+        fit's) and the stopping record; return the network, whose flat
+        parameters the fitted arrays become views of."""
+        if not incremental or not hasattr(self, "_random_state"):
+            # fit starts from the seed: the same seed gives the same model
+            self._random_state = check_random_state(self.random_state)
+        else:
+            # partial_fit continues the stream (re-seeding would repeat the
+            # same shuffles and dropout masks every call), on a copy that a
+            # failed call leaves behind
+            self._random_state = _copy_random_state(self._random_state)
+        self._activations = layers.activations
+        if first_pass:
+            self._initialize(
+                layer_units, dtype, self._random_state, layers.inits, layers.batch_norm
+            )
+            self.residual_layers_ = layers.residual
+        else:
+            self._continue_stopping_state()
+        net = self._network(
+            dtype,
+            layers.dropout,
+            self._exact_loss(),
+            norm=layers.batch_norm,
+            layer_norm=layers.layer_norm,
+        )
+        self._adopt(net)
+        return net
 
     def _schedule(self):
         """The learning-rate schedule that the optimiser follows, or None for

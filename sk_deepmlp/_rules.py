@@ -13,8 +13,8 @@ at one moment:
   absent (``hasattr`` is False) where a rule refuses it.
 
 ``check(moment, estimator, **context)`` raises the first refusal. The
-warnings of parameters that a fit cannot use (``ineffective_parameters`` in
-``_params``) are rules too, but warn rather than refuse.
+parameters that a fit cannot use are rules too, which warn rather than refuse
+(``ineffective_parameters``).
 """
 
 import os
@@ -226,3 +226,97 @@ def check(moment, estimator, **context):
     for rule in RULES:
         if rule.moment == moment and rule.refuses(estimator, context):
             raise rule.error(rule.message(estimator, context))
+
+
+#: The schedules that read lr_decay, and those whose step size has a floor.
+_DECAYING = ("exponential", "inverse_time", "plateau")
+_WITH_FLOOR = ("cosine", *_DECAYING)
+
+
+def ineffective_parameters(est, incremental):
+    """What the parameters added to MLPClassifier's would change nothing.
+
+    Returns one sentence per parameter set away from its default where this
+    fit cannot use it, naming it and why. MLPClassifier's own parameters are
+    left alone: it accepts them silently (``power_t`` with a constant rate,
+    ``learning_rate_init`` with lbfgs), and its test suite, which runs on our
+    estimators with warnings as errors, relies on that. ``progress_bar`` with
+    ``partial_fit`` is left alone too: a model fitted with a bar and then
+    updated block by block (dask-ml's Incremental) would warn at every block.
+    """
+    found = _schedule_findings(est, incremental) + _other_findings(est)
+    return [
+        f"{name}={getattr(est, name)!r} has no effect here: {why}."
+        for name, why in found
+    ]
+
+
+def _schedule_findings(est, incremental):
+    """``(name, why)`` for the schedule's parameters that this fit cannot use."""
+    stochastic = est.solver != "lbfgs"
+    kind = est.learning_rate
+    found = []
+    if est.lr_decay is not None:
+        if not stochastic:
+            found.append(("lr_decay", "solver='lbfgs' follows no schedule"))
+        elif kind not in _DECAYING:
+            found.append(
+                (
+                    "lr_decay",
+                    f"learning_rate={kind!r} does not decay by it; only "
+                    f"{', '.join(map(repr, _DECAYING))} do",
+                )
+            )
+    if est.min_learning_rate:
+        if not stochastic:
+            found.append(("min_learning_rate", "solver='lbfgs' has no step size"))
+        elif kind not in _WITH_FLOOR:
+            found.append(
+                (
+                    "min_learning_rate",
+                    f"learning_rate={kind!r} never lowers the step size to a "
+                    f"floor; {', '.join(map(repr, _WITH_FLOOR))} do",
+                )
+            )
+    if est.warmup_epochs:
+        if not stochastic:
+            found.append(("warmup_epochs", "solver='lbfgs' has no step size"))
+        elif not incremental and est.warmup_epochs >= est.max_iter:
+            found.append(
+                (
+                    "warmup_epochs",
+                    f"the fit ends within the warm-up (max_iter={est.max_iter}), so "
+                    f"the step size never reaches learning_rate_init and "
+                    f"learning_rate={kind!r} never starts",
+                )
+            )
+    return found
+
+
+def _other_findings(est):
+    """``(name, why)`` for early stopping's and batch norm's parameters."""
+    stochastic = est.solver != "lbfgs"
+    found = []
+    if est.early_stopping_monitor != "score" and not (
+        est.early_stopping and stochastic
+    ):
+        found.append(
+            (
+                "early_stopping_monitor",
+                "it chooses what early stopping watches, and this fit has none "
+                "(early_stopping=False"
+                + (")" if stochastic else ", or solver='lbfgs', which ignores it)"),
+            )
+        )
+    if est.batch_norm_momentum != 0.9:
+        if not np.any(est.batch_norm):
+            found.append(("batch_norm_momentum", "no layer has batch normalisation"))
+        elif not stochastic:
+            found.append(
+                (
+                    "batch_norm_momentum",
+                    "solver='lbfgs' sets the statistics from the whole training "
+                    "set, not as running averages",
+                )
+            )
+    return found

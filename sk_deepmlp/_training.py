@@ -340,18 +340,11 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
 
     def callback(intermediate_result):
         nonlocal checkpoint
-        loss = float(intermediate_result.fun)
-        est.loss_curve_.append(loss)
-        est.n_iter_ = len(est.loss_curve_) - n_before
-        est.loss_ = loss
-        est.best_loss_ = min(est.best_loss_, loss)
-        # the statistics do not move during L-BFGS (set_stats sets them after)
-        x = intermediate_result.x.astype(net.dtype)
-        checkpoint = _checkpoint(est, np.concatenate([x, net.stats]))
-        bar.set_postfix(loss=loss, refresh=False)
+        checkpoint = _record_iteration(est, net, intermediate_result, n_before)
+        bar.set_postfix(loss=est.loss_, refresh=False)
         bar.update()
         if est.verbose:
-            print(f"Iteration {est.n_iter_}, loss = {loss:.8f}")
+            print(f"Iteration {est.n_iter_}, loss = {est.loss_:.8f}")
         if tasks is not None and tasks.active:
             net.params[...] = intermediate_result.x
             if tasks.end_epoch(snapshot):
@@ -383,6 +376,23 @@ def fit_lbfgs(estimator, net, X, Y, sample_weight, tasks=None):
             bar.close()
             if tasks is not None:
                 tasks.close_epoch()  # opened by a line search that scipy cut short
+    _finish_lbfgs(est, net, result, X, sample_weight)
+
+
+def _record_iteration(est, net, intermediate_result, n_before):
+    """Record an L-BFGS iteration; return the checkpoint it makes."""
+    loss = float(intermediate_result.fun)
+    est.loss_curve_.append(loss)
+    est.n_iter_ = len(est.loss_curve_) - n_before
+    est.loss_ = loss
+    est.best_loss_ = min(est.best_loss_, loss)
+    # the statistics do not move during L-BFGS (set_stats sets them after)
+    x = intermediate_result.x.astype(net.dtype)
+    return _checkpoint(est, np.concatenate([x, net.stats]))
+
+
+def _finish_lbfgs(est, net, result, X, sample_weight):
+    """The minimiser's result into the network and the record."""
     net.params[...] = result.x
     # batch normalisation: the full batch's statistics, which training used
     net.set_stats(X, sample_weight)
