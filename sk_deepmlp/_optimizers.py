@@ -21,6 +21,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
+from ._schedules import plateau_step
 from ._threads import scipy_own_blas_on_one_thread
 
 
@@ -108,18 +109,29 @@ class BaseOptimizer:
             self.set_base_rate(self.schedule.rate(self.epoch))
 
     def trigger_stopping(self, msg, verbose):
-        """Decide whether training stops once the loss stopped improving."""
-        if self.schedule is not None and self.schedule.kind == "plateau":
-            if not self.schedule.reduce():
-                if verbose:
-                    print(msg + " Learning rate too small. Stopping.")
-                return True
-            self.set_base_rate(self.schedule.current)
+        """Decide whether training stops once the loss stopped improving:
+        yes, unless a plateau rule lowers the step size instead."""
+        lowered = self._lower_on_plateau()
+        if lowered is None:
             if verbose:
-                print(msg + f" Setting learning rate to {self.base_rate:f}")
-            return False
+                print(msg + " Stopping.")
+            return True
+        if not lowered:
+            if verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return True
         if verbose:
-            print(msg + " Stopping.")
+            print(msg + f" Setting learning rate to {self.base_rate:f}")
+        return False
+
+    def _lower_on_plateau(self):
+        """Apply the plateau rule (``_schedules.plateau_step``): None where
+        there is none, else whether the lowered step size goes on."""
+        if self.schedule is None or self.schedule.kind != "plateau":
+            return None
+        if not self.schedule.reduce():
+            return False
+        self.set_base_rate(self.schedule.current)
         return True
 
 
@@ -182,17 +194,13 @@ class SGDOptimizer(BaseOptimizer):
                 # rate is below the smallest float, where MLPClassifier raises
                 self.learning_rate = 0.0
 
-    def trigger_stopping(self, msg, verbose):
+    def _lower_on_plateau(self):
         if self.lr_schedule != "adaptive":
-            return super().trigger_stopping(msg, verbose)
-        if self.learning_rate <= 1e-6:
-            if verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return True
-        self.learning_rate /= 5.0
-        if verbose:
-            print(msg + f" Setting learning rate to {self.learning_rate:f}")
-        return False
+            return super()._lower_on_plateau()
+        rate, go_on = plateau_step(self.learning_rate, "adaptive")
+        if go_on:
+            self.learning_rate = rate
+        return go_on
 
 
 class AdamOptimizer(BaseOptimizer):

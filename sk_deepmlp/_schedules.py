@@ -77,5 +77,28 @@ class Schedule:
 
     def reduce(self):
         """'plateau': lower the step size; False once it is too small to go on."""
-        self.current *= self.decay
-        return self.current >= max(self.floor, 1e-6)
+        self.current, go_on = plateau_step(
+            self.current, "plateau", self.decay, self.floor
+        )
+        return go_on
+
+
+def plateau_step(rate, rule, decay=None, floor=0.0):
+    """The step size once the monitored quantity stopped improving, and
+    whether training goes on: the one home of both plateau rules.
+
+    - ``"adaptive"``, MLPClassifier's (sgd only): stop once the rate is at
+      most 1e-6; else divide it by 5.
+    - ``"plateau"``, every solver's: multiply it by ``decay``; stop once the
+      result is below ``max(floor, 1e-6)``.
+
+    The two differ in their arithmetic (a division, a product) and in when
+    they look (before and after lowering): each keeps its own, so that
+    'adaptive' stays MLPClassifier's to the bit.
+    """
+    if rule == "adaptive":
+        if rate <= 1e-6:
+            return rate, False
+        return rate / 5.0, True
+    lowered = rate * decay
+    return lowered, lowered >= max(floor, 1e-6)

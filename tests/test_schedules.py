@@ -121,3 +121,33 @@ def test_mlpclassifiers_values_keep_their_meaning(binary_data):
     for solver in ("sgd", "adam", "rmsprop"):
         clf = DeepMLPClassifier(hidden_layer_sizes=(5,), solver=solver, max_iter=3)
         assert clf.fit(X, y)._optimizer.schedule is None
+
+
+def test_plateau_step_is_the_one_home_of_both_plateau_rules(monkeypatch):
+    from sk_deepmlp import _optimizers, _schedules
+    from sk_deepmlp._schedules import plateau_step
+
+    # MLPClassifier's 'adaptive': look first, then divide by 5
+    assert plateau_step(1e-3, "adaptive") == (1e-3 / 5.0, True)
+    assert plateau_step(1e-6, "adaptive") == (1e-6, False)
+    # 'plateau': multiply by decay, then look (the floor included)
+    assert plateau_step(0.1, "plateau", 0.2) == (0.1 * 0.2, True)
+    assert plateau_step(0.1, "plateau", 0.2, floor=0.05) == (0.1 * 0.2, False)
+    assert plateau_step(4e-6, "plateau", 0.2) == (4e-6 * 0.2, False)
+    # both optimisers' rules go through it
+    calls = []
+
+    def spy(rate, rule, *args):
+        calls.append(rule)
+        return plateau_step(rate, rule, *args)
+
+    monkeypatch.setattr(_optimizers, "plateau_step", spy)
+    monkeypatch.setattr(_schedules, "plateau_step", spy)
+    params = [np.zeros(3)]
+    sgd = _optimizers.SGDOptimizer(params, 0.1, lr_schedule="adaptive")
+    assert sgd.trigger_stopping("", verbose=False) is False
+    adam = _optimizers.AdamOptimizer(params, 0.1).follow(
+        _schedules.Schedule("plateau", 0.1)
+    )
+    assert adam.trigger_stopping("", verbose=False) is False
+    assert calls == ["adaptive", "plateau"]
