@@ -181,9 +181,16 @@ class FittedNetworkMixin:
         arrays, or new ones with batch normalisation folded in, and what
         prediction does beyond them (``_network.inference_steps``: layer
         normalisation, residual additions; None for a model without)."""
+        state = vars(self)
+        residual = state.get("residual_layers_")
+        if (
+            "batch_norm_gamma_" not in state
+            and "layer_norm_gamma_" not in state
+            and not (residual and True in residual)
+        ):  # a plain network, as most are: a small prediction's few steps
+            return self.coefs_, self.intercepts_, None
         bn, ln = self._batch_norm_arrays(), self._layer_norm_arrays()
         steps = None
-        residual = vars(self).get("residual_layers_")
         if ln is not None or (residual and any(residual)):
             hidden = len(self.coefs_) - 1
             gammas, betas = ln if ln is not None else ([None] * hidden,) * 2
