@@ -170,21 +170,14 @@ class Network:
         )
 
     def _hidden_block(self, k):
-        """The boxes of hidden layer ``k``, from the per-layer options."""
-        width = self.layer_units[k + 1]
+        """The boxes of hidden layer ``k``, in ``HIDDEN_BOXES``'s order, each
+        where its per-layer option asks for it."""
         boxes = [self._linear(k)]
-        if self.batch_norm[k]:
-            views = (self.gammas, self.betas, self.dgammas, self.dbetas)
-            stats = (self.means, self.vars)
-            boxes.append(BatchNorm(*(v[k] for v in views + stats), self.dtype))
-        if self.layer_norm[k]:
-            views = (self.ln_gammas, self.ln_betas, self.ln_dgammas, self.ln_dbetas)
-            boxes.append(LayerNorm(*(v[k] for v in views), self.dtype))
-        boxes.append(Activation(self.activations[k], width, self.dtype))
-        if self.dropout[k]:
-            boxes.append(Dropout(self.dropout[k], width, k, self.dtype))
+        for option, make in HIDDEN_BOXES:
+            if getattr(self, option)[k]:
+                boxes.append(make(self, k))
         if self.residual[k]:
-            return Residual(Block(boxes), width, self.dtype)
+            return Residual(Block(boxes), self.layer_units[k + 1], self.dtype)
         return Block(boxes)
 
     def load(self, coefs, intercepts, batch_norm=None, layer_norm=None):
@@ -323,6 +316,37 @@ class Network:
         for block in reversed(self.blocks):
             dZ = block.backward(dZ, batch)
         return loss
+
+
+def _batch_norm_box(net, k):
+    views = (net.gammas, net.betas, net.dgammas, net.dbetas, net.means, net.vars)
+    return BatchNorm(*(v[k] for v in views), net.dtype)
+
+
+def _layer_norm_box(net, k):
+    views = (net.ln_gammas, net.ln_betas, net.ln_dgammas, net.ln_dbetas)
+    return LayerNorm(*(v[k] for v in views), net.dtype)
+
+
+def _activation_box(net, k):
+    return Activation(net.activations[k], net.layer_units[k + 1], net.dtype)
+
+
+def _dropout_box(net, k):
+    return Dropout(net.dropout[k], net.layer_units[k + 1], k, net.dtype)
+
+
+#: The boxes after a hidden layer's linear step, in their order: the
+#: network's per-layer option that asks for each (a list of one value per
+#: hidden layer, true where the box goes), and the function that makes it
+#: from the network's views. A new box is a module and an entry here (and its
+#: parameters' views in ``Network.__init__``, if it has any).
+HIDDEN_BOXES = [
+    ("batch_norm", _batch_norm_box),
+    ("layer_norm", _layer_norm_box),
+    ("activations", _activation_box),
+    ("dropout", _dropout_box),
+]
 
 
 def fold_layers(coefs, intercepts, gammas, betas, means, variances):
