@@ -23,16 +23,11 @@ It prints the largest difference of each kind and every configuration over
 its tolerance (exit status 1 if any). About a minute.
 """
 
-import argparse
-import os
-import pathlib
-import pickle
-import subprocess
 import sys
-import tempfile
 import warnings
 
 import numpy as np
+from _checkouts import results_of_two_checkouts
 
 ADAM = dict(solver="adam", learning_rate_init=0.01)
 #: (name, estimator, target, parameters, how): how is "fit", "warm_start"
@@ -318,31 +313,8 @@ def compare(before, after):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("before", type=pathlib.Path, help="the reference checkout")
-    parser.add_argument("after", type=pathlib.Path, help="the checkout to compare")
-    parser.add_argument("--dump", type=pathlib.Path, help=argparse.SUPPRESS)
-    parser.add_argument("--source", type=pathlib.Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.dump:  # a child: fit with the checkout at args.source
-        import sk_deepmlp
-
-        assert pathlib.Path(sk_deepmlp.__file__).is_relative_to(args.source.resolve())
-        args.dump.write_bytes(pickle.dumps(results()))
-        return
-    runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for checkout in (args.before, args.after):
-            dump = pathlib.Path(tmp) / f"{len(runs)}.pkl"
-            source = checkout.resolve()
-            child = [__file__, ".", ".", "--dump", dump, "--source", source]
-            subprocess.run(
-                [sys.executable, *child],
-                check=True,
-                env={**os.environ, "PYTHONPATH": str(source)},
-            )
-            runs.append(pickle.loads(dump.read_bytes()))
-    largest, over = compare(*runs)
+    before, after = results_of_two_checkouts(__doc__.splitlines()[0], __file__, results)
+    largest, over = compare(before, after)
     print(
         f"{len(CONFIGS)} configurations compared; largest difference: "
         f"stochastic solvers {largest['stochastic']:.3g} (tolerance 1e-9), "

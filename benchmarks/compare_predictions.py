@@ -16,16 +16,12 @@ It prints how many results it compared and which differ (none, or it exits
 with status 1). About a minute.
 """
 
-import argparse
-import os
-import pathlib
 import pickle
-import subprocess
 import sys
-import tempfile
 import warnings
 
 import numpy as np
+from _checkouts import results_of_two_checkouts
 
 CONFIGS = [
     ("classifier", dict(hidden_layer_sizes=(50,)), "multiclass"),
@@ -110,31 +106,9 @@ def predictions():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("before", type=pathlib.Path, help="the reference checkout")
-    parser.add_argument("after", type=pathlib.Path, help="the checkout to compare")
-    parser.add_argument("--dump", type=pathlib.Path, help=argparse.SUPPRESS)
-    parser.add_argument("--source", type=pathlib.Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.dump:  # a child: predict with the checkout at args.source
-        import sk_deepmlp
-
-        assert pathlib.Path(sk_deepmlp.__file__).is_relative_to(args.source.resolve())
-        args.dump.write_bytes(pickle.dumps(predictions()))
-        return
-    runs = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for checkout in (args.before, args.after):
-            dump = pathlib.Path(tmp) / f"{len(runs)}.pkl"
-            source = checkout.resolve()
-            child = [__file__, ".", ".", "--dump", dump, "--source", source]
-            subprocess.run(
-                [sys.executable, *child],
-                check=True,
-                env={**os.environ, "PYTHONPATH": str(source)},
-            )
-            runs.append(pickle.loads(dump.read_bytes()))
-    before, after = runs
+    before, after = results_of_two_checkouts(
+        __doc__.splitlines()[0], __file__, predictions
+    )
     differ = [
         key
         for key in before

@@ -12,10 +12,13 @@ with batch normalisation folded into the weights (``_inference_layers``).
 
 from ._network import Network, fold_layers, inference_steps
 
-#: The fitted attributes of batch normalisation: batch_norm_<name>_.
-BN_ATTRIBUTES = ("gamma", "beta", "mean", "var")
-#: The fitted attributes of layer normalisation: layer_norm_<name>_.
-LN_ATTRIBUTES = ("gamma", "beta")
+#: Each normalisation's fitted attributes, ``<kind>_<name>_``: a list per
+#: name, with an array per hidden layer (None for a layer without it). They
+#: exist only for a model where some layer has that normalisation.
+NORMALISATIONS = {
+    "batch_norm": ("gamma", "beta", "mean", "var"),
+    "layer_norm": ("gamma", "beta"),
+}
 
 
 class FittedNetworkMixin:
@@ -39,16 +42,18 @@ class FittedNetworkMixin:
             dtype,
             dropout,
             exact_loss=exact_loss,
-            batch_norm=self._batch_norm_layers() if norm is None else norm,
+            batch_norm=self._norm_layers("batch_norm") if norm is None else norm,
             batch_norm_momentum=self.batch_norm_momentum,
-            layer_norm=self._layer_norm_layers() if layer_norm is None else layer_norm,
+            layer_norm=(
+                self._norm_layers("layer_norm") if layer_norm is None else layer_norm
+            ),
             residual=self._residual_layers(),
         )
         net.load(
             self.coefs_,
             self.intercepts_,
-            self._batch_norm_arrays(),
-            self._layer_norm_arrays(),
+            self._norm_arrays("batch_norm"),
+            self._norm_arrays("layer_norm"),
         )
         return net
 
@@ -62,32 +67,17 @@ class FittedNetworkMixin:
             self.layer_norm_gamma_ = net.ln_gammas
             self.layer_norm_beta_ = net.ln_betas
 
-    def _batch_norm_arrays(self):
-        """``(gammas, betas, means, vars)`` of the fitted model, or None.
-
-        The attributes exist only for a model with batch normalisation (on
-        at least one layer); a model from before batch norm existed has none.
-        """
-        if "batch_norm_gamma_" not in vars(self):
+    def _norm_arrays(self, kind):
+        """The fitted arrays of normalisation ``kind`` (a key of
+        ``NORMALISATIONS``), in its order, or None for a model without it
+        (a model from before it existed included)."""
+        if f"{kind}_gamma_" not in vars(self):
             return None
-        return tuple(getattr(self, f"batch_norm_{n}_") for n in BN_ATTRIBUTES)
+        return tuple(getattr(self, f"{kind}_{n}_") for n in NORMALISATIONS[kind])
 
-    def _batch_norm_layers(self):
-        """Which hidden layers of the fitted model have batch normalisation."""
-        arrays = self._batch_norm_arrays()
-        if arrays is None:
-            return [False] * (len(self.coefs_) - 1)
-        return [gamma is not None for gamma in arrays[0]]
-
-    def _layer_norm_arrays(self):
-        """``(gammas, betas)`` of the fitted layer normalisation, or None."""
-        if "layer_norm_gamma_" not in vars(self):
-            return None
-        return tuple(getattr(self, f"layer_norm_{n}_") for n in LN_ATTRIBUTES)
-
-    def _layer_norm_layers(self):
-        """Which hidden layers of the fitted model have layer normalisation."""
-        arrays = self._layer_norm_arrays()
+    def _norm_layers(self, kind):
+        """Which hidden layers of the fitted model have normalisation ``kind``."""
+        arrays = self._norm_arrays(kind)
         if arrays is None:
             return [False] * (len(self.coefs_) - 1)
         return [gamma is not None for gamma in arrays[0]]
@@ -101,10 +91,9 @@ class FittedNetworkMixin:
         """The names of the per-layer array lists that make the model:
         weights, biases and, with them, the normalisations'."""
         names = ["coefs_", "intercepts_"]
-        if self._batch_norm_arrays() is not None:
-            names += [f"batch_norm_{n}_" for n in BN_ATTRIBUTES]
-        if self._layer_norm_arrays() is not None:
-            names += [f"layer_norm_{n}_" for n in LN_ATTRIBUTES]
+        for kind, parts in NORMALISATIONS.items():
+            if self._norm_arrays(kind) is not None:
+                names += [f"{kind}_{n}_" for n in parts]
         return names
 
     def _check_same_architecture(self, layer_units, norm, layer_norm, residual):
@@ -121,14 +110,16 @@ class FittedNetworkMixin:
                 f"The fitted network has {fitted[0]} inputs and {fitted[-1]} "
                 f"outputs; this data gives {layer_units[0]} and {layer_units[-1]}."
             )
-        if norm != self._batch_norm_layers():
-            raise ValueError(
-                f"batch_norm={self.batch_norm!r} does not match the fitted "
-                f"network, whose layers have batch_norm={self._batch_norm_layers()}: "
-                "warm_start and partial_fit continue that network and cannot "
-                "add or remove batch normalisation. Fit with warm_start=False "
-                "to start anew."
-            )
+        given = {"batch_norm": norm, "layer_norm": layer_norm}
+        for kind, what in (("batch_norm", "batch"), ("layer_norm", "layer")):
+            if given[kind] != self._norm_layers(kind):
+                raise ValueError(
+                    f"{kind}={getattr(self, kind)!r} does not match the fitted "
+                    f"network, whose layers have {kind}={self._norm_layers(kind)}: "
+                    "warm_start and partial_fit continue that network and cannot "
+                    f"add or remove {what} normalisation. Fit with "
+                    "warm_start=False to start anew."
+                )
         if residual != self._residual_layers():
             raise ValueError(
                 f"residual={self.residual!r} gives residual layers {residual}, "
@@ -137,26 +128,17 @@ class FittedNetworkMixin:
                 "add or remove its skip connections. Fit with warm_start=False "
                 "to start anew."
             )
-        if layer_norm != self._layer_norm_layers():
-            raise ValueError(
-                f"layer_norm={self.layer_norm!r} does not match the fitted "
-                f"network, whose layers have layer_norm={self._layer_norm_layers()}: "
-                "warm_start and partial_fit continue that network and cannot "
-                "add or remove layer normalisation. Fit with warm_start=False "
-                "to start anew."
-            )
 
     def _forget_normalisations(self, norm):
         """Forget a previous model's batch and layer normalisation before a
-        fresh fit
-        (the network starts the new one, see ``_network``), and zero the bias
+        fresh fit (the network starts the new one, see ``_network``), and zero
+        the bias
         of each layer that will have it: beta replaces that bias. The biases
         were drawn all the same, so that every scheme's random stream is the
         one without batch normalisation."""
-        for name in (f"batch_norm_{n}_" for n in BN_ATTRIBUTES):
-            self.__dict__.pop(name, None)
-        for name in (f"layer_norm_{n}_" for n in LN_ATTRIBUTES):
-            self.__dict__.pop(name, None)
+        for kind, parts in NORMALISATIONS.items():
+            for name in parts:
+                self.__dict__.pop(f"{kind}_{name}_", None)
         for layer, on in enumerate(norm):
             if on:
                 self.intercepts_[layer][...] = 0
@@ -189,12 +171,9 @@ class FittedNetworkMixin:
             and not (residual and True in residual)
         ):  # a plain network, as most are: a small prediction's few steps
             return self.coefs_, self.intercepts_, None
-        bn, ln = self._batch_norm_arrays(), self._layer_norm_arrays()
-        steps = None
-        if ln is not None or (residual and any(residual)):
-            hidden = len(self.coefs_) - 1
-            gammas, betas = ln if ln is not None else ([None] * hidden,) * 2
-            steps = inference_steps(gammas, betas, self._residual_layers())
+        bn, ln = self._norm_arrays("batch_norm"), self._norm_arrays("layer_norm")
+        gammas, betas = ln or ([None] * (len(self.coefs_) - 1),) * 2
+        steps = inference_steps(gammas, betas, self._residual_layers())
         if bn is None:
             return self.coefs_, self.intercepts_, steps
         return (*fold_layers(self.coefs_, self.intercepts_, *bn), steps)

@@ -244,10 +244,14 @@ class Network:
         ``stats_momentum`` moves the running ones (None: the network's own, if it
         tracks them).
         """
+        return self._forward(X, self._batch(row_weights, masks, stats_momentum))
+
+    def _batch(self, row_weights, masks, stats_momentum=None):
+        """What the boxes of one step share; the running statistics move by
+        ``stats_momentum``, or by the network's own while it tracks them."""
         if stats_momentum is None and self.track_stats:
             stats_momentum = self.batch_norm_momentum
-        batch = Batch(row_weights, masks, 0.0, stats_momentum)
-        return self._forward(X, batch)
+        return Batch(row_weights, masks, 0.0, stats_momentum)
 
     def _forward(self, X, batch):
         self._use_rows(X.shape[0])
@@ -298,8 +302,7 @@ class Network:
             Mean loss (see ``_losses``) plus ``alpha / (2 m) * sum ||W||^2``.
         """
         w = row_weights(sample_weight, self.dtype) if self._weighs_rows else None
-        momentum = self.batch_norm_momentum if self.track_stats else None
-        batch = Batch(w, masks, 0.0, momentum)
+        batch = self._batch(w, masks)
         logits = self._forward(X, batch)
         _, losses = self.output.forward_loss(logits, Y)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would

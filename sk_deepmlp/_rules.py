@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._api import UnavailableWithEarlyStopping
+from ._optimizers import STOCHASTIC_OPTIMIZERS
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,6 @@ def _first_layer(ctx, test):
     return next((k for k, layer in enumerate(layers) if test(*layer)), None)
 
 
-def _stochastic_solvers():
-    from ._optimizers import STOCHASTIC_OPTIMIZERS
-
-    return STOCHASTIC_OPTIMIZERS
-
-
 #: The table. Within a moment, the first rule that refuses raises.
 RULES = [
     Rule(
@@ -186,10 +181,10 @@ RULES = [
     ),
     Rule(
         "partial_fit",
-        lambda est, ctx: est.solver not in _stochastic_solvers(),
+        lambda est, ctx: est.solver not in STOCHASTIC_OPTIMIZERS,
         lambda est, ctx: (
             "partial_fit is only available for the stochastic solvers "
-            f"{sorted(_stochastic_solvers())}; solver={est.solver!r} is not."
+            f"{sorted(STOCHASTIC_OPTIMIZERS)}; solver={est.solver!r} is not."
         ),
         AttributeError,
     ),
