@@ -57,6 +57,7 @@ from ._predict import PredictionMixin
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
 from ._state import restore, snapshot
+from ._stopping import StoppingRecord
 from ._threads import training_threads
 from ._training import fit_lbfgs, fit_stochastic
 
@@ -125,6 +126,11 @@ class BaseDeepMLP(
         its default: a model of an older release then loads, predicts and
         goes on training as it did (``tests/test_pickles.py``)."""
         super().__setstate__(state)
+        if "_no_improvement_count" in vars(self):  # pickled before _stopping
+            self._stopping = StoppingRecord(
+                self.__dict__.pop("_no_improvement_count"),
+                self.__dict__.pop("_best_params", None),
+            )
         for name, parameter in inspect.signature(type(self)).parameters.items():
             if name not in vars(self):
                 setattr(self, name, parameter.default)
@@ -335,16 +341,26 @@ class BaseDeepMLP(
             self.intercepts_.append(b.astype(dtype))
         self._forget_normalisations(norm)
         self.loss_curve_ = []
-        for stale in ("_best_params", "_optimizer"):  # a previous fit's
-            self.__dict__.pop(stale, None)
+        self.__dict__.pop("_optimizer", None)  # a previous fit's
         self._reset_stopping_state()
+
+    @property
+    def _no_improvement_count(self):
+        """MLPClassifier's name for the counter of epochs without
+        improvement, which scikit-learn's own tests read."""
+        return self._stopping.no_improvement_count
+
+    @_no_improvement_count.setter
+    def _no_improvement_count(self, count):
+        # scikit-learn's test_fit sets it by hand, as on MLPClassifier
+        best = getattr(self, "_stopping", StoppingRecord()).best_params
+        self._stopping = StoppingRecord(count, best)
 
     def _early_stopping_on(self):
         return self.early_stopping and self.solver != "lbfgs"
 
     def _reset_stopping_state(self):
-        self._no_improvement_count = 0
-        self.__dict__.pop("_best_params", None)
+        self._stopping = StoppingRecord()
         if self._early_stopping_on():
             self.validation_scores_ = []
             self.validation_loss_curve_ = []
@@ -365,9 +381,12 @@ class BaseDeepMLP(
         instead of failing on the other mode's ``None``."""
         # getattr: a model whose weights were set by hand may lack the record
         watching = getattr(self, "validation_scores_", None) is not None
-        incomplete = not hasattr(self, "best_loss_") or (
-            watching and not hasattr(self, "best_validation_loss_")
-        )  # weights set by hand, or a model pickled by an older version
+        # weights set by hand, or a model pickled by an older version
+        incomplete = (
+            not hasattr(self, "best_loss_")
+            or not hasattr(self, "_stopping")
+            or (watching and not hasattr(self, "best_validation_loss_"))
+        )
         if self._early_stopping_on() != watching or incomplete:
             self._reset_stopping_state()
 

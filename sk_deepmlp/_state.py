@@ -27,8 +27,7 @@ EPOCH_ATTRIBUTES = (
     "best_loss_",
     "best_validation_score_",
     "best_validation_loss_",
-    "_no_improvement_count",
-    "_best_params",
+    "_stopping",
 )
 EPOCH_CURVES = ("loss_curve_", "validation_scores_", "validation_loss_curve_")
 

@@ -34,6 +34,7 @@ from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._optimizers import minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
 from ._state import epoch_record, rewind
+from ._stopping import is_new_best
 
 
 def weight_limit(dtype):
@@ -168,8 +169,9 @@ def fit_stochastic(
             bar.close()
             if tasks is not None:
                 tasks.close_epoch()  # an epoch left open by an interrupt or error
-    if est.early_stopping and "_best_params" in vars(est):  # none if all NaN
-        net.storage[...] = est._best_params
+    best_params = est._stopping.best_params  # None if every score was NaN
+    if est.early_stopping and best_params is not None:
+        net.storage[...] = best_params
     if start_loss is not None and est.loss_ > EXPLOSION * start_loss:
         _check_not_exploded(est, net, X, Y_labels, sample_weight, start_loss)
 
@@ -182,7 +184,7 @@ def _record_epoch(est, net, loss, n_samples, validation, bar):
     one (the best epoch's weights are then kept, with a warning).
     """
     diverging = diverged(net, loss)
-    if diverging and "_best_params" not in vars(est):
+    if diverging and est._stopping.best_params is None:
         raise divergence_error(net, est.solver)
     est.n_iter_ += 1
     est.loss_ = loss
@@ -257,7 +259,7 @@ def _stop_or_lower_rate(est):
 
     Where the schedule lowers the rate on a plateau (sgd's 'adaptive',
     'plateau'), the optimiser lowers it instead and training goes on."""
-    if est._no_improvement_count <= est.n_iter_no_change:
+    if not est._stopping.patience_exhausted(est.n_iter_no_change):
         return False
     # MLPClassifier's wording, for users who parse verbose output
     watched = "Validation score" if est.early_stopping else "Training loss"
@@ -267,7 +269,7 @@ def _stop_or_lower_rate(est):
     )
     if est._optimizer.trigger_stopping(msg, est.verbose):
         return True
-    est._no_improvement_count = 0
+    est._stopping = est._stopping.restarted()
     return False
 
 
@@ -293,23 +295,18 @@ def _update_validation(est, net, X_val, Y_val, sw_val, diverging=False):
         value, best = -loss, -est.best_validation_loss_
     else:
         value, best = score, est.best_validation_score_
-    if value < best + est.tol:
-        est._no_improvement_count += 1
-    else:
-        est._no_improvement_count = 0
-    first = "_best_params" not in vars(est) and not np.isnan(value)
-    if value > best or first:  # NaN is never the best
-        est._best_params = net.storage.copy()  # running statistics included
+    stopping = est._stopping
+    # running statistics included in the copy
+    best_params = net.storage.copy() if is_new_best(value, best, stopping) else None
+    est._stopping = stopping.after_epoch(not value < best + est.tol, best_params)
     # both bests are recorded, whichever one is watched (NaN never is)
     est.best_validation_score_ = max(est.best_validation_score_, score)
     est.best_validation_loss_ = min(est.best_validation_loss_, loss)
 
 
 def _update_training_loss(est):
-    if est.loss_curve_[-1] > est.best_loss_ - est.tol:
-        est._no_improvement_count += 1
-    else:
-        est._no_improvement_count = 0
+    improved = not est.loss_curve_[-1] > est.best_loss_ - est.tol
+    est._stopping = est._stopping.after_epoch(improved)
     est.best_loss_ = min(est.best_loss_, est.loss_curve_[-1])
 
 

@@ -52,3 +52,21 @@ def test_an_old_pickle_goes_on_training(saved, name):
     assert all(np.isfinite(c).all() for c in model.coefs_)
     if not model.early_stopping:  # which may keep the earlier best epoch
         assert any(not np.array_equal(a, b) for a, b in zip(before, model.coefs_))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_old_pickles_stopping_attributes_become_its_stopping_record(saved, name):
+    # before the record, the counter and the best epoch's parameters were
+    # two attributes, _no_improvement_count and _best_params
+    model = saved["models"][name][0]
+    assert not {"_best_params"} & set(vars(model))
+    record = model._stopping
+    assert isinstance(record.no_improvement_count, int)
+    assert record.no_improvement_count == model._no_improvement_count >= 0
+    if not model.early_stopping:
+        assert record.best_params is None
+        return
+    # a fit with early stopping ends on its best epoch's parameters: coefs
+    # first, then intercepts, in the flat vector
+    flat = np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
+    np.testing.assert_array_equal(record.best_params[: flat.size], flat)
