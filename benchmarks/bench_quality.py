@@ -7,8 +7,8 @@ time, side by side in one run, for:
 - MLPClassifier with its defaults;
 - DeepMLPClassifier with its defaults, which must equal the first (a check of
   the drop-in promise: the same model, so the same accuracy);
-- ``sk_deepmlp.recommended_params(X_train, y_train)``, the recommended
-  configuration;
+- ``recommended_params(X_train, y_train, task="classification")``, the
+  recommended configuration;
 - with ``--ablation``, the recommended configuration with one ingredient put
   back to its default, for each ingredient (what each one is worth).
 
@@ -174,7 +174,11 @@ def main():
 
     def recommended(**undo):
         return lambda X, y, s: DeepMLPClassifier(
-            **{**recommended_params(X, y), **undo, "random_state": s}
+            **{
+                **recommended_params(X, y, task="classification"),
+                **undo,
+                "random_state": s,
+            }
         )
 
     configs = {

@@ -11,6 +11,9 @@ targets:
   2-D targets ``Y`` in ``X``'s dtype, and sets what it learns from ``y``;
 - ``_output_activation()`` names the output layer's activation;
 - ``_sample_weight(Y, sample_weight)`` folds in any per-target weighting;
+- ``_scaled_targets(Y, sample_weight, reset)`` gives the targets that
+  training sees (the regressor's ``scale_target``; ``reset`` sets the
+  statistics);
 - ``_stratify_labels(Y)`` gives the labels of a stratified validation split,
   or None;
 - ``_validation_score(logits, Y_val, sw_val)`` is the early-stopping score
@@ -160,6 +163,7 @@ class BaseDeepMLP(
         )
         X, Y = self._validate_input(X, y, incremental, first_pass, classes)
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
+        Y = self._scaled_targets(Y, sample_weight, first_pass)
         layer_units = [X.shape[1], *layers.hidden, Y.shape[1]]
         rules.check(
             "data",
@@ -304,6 +308,9 @@ class BaseDeepMLP(
         if sparse.issparse(X):
             X = X.tocsr()  # row slicing for batches and prediction chunks
         return X, y
+
+    def _scaled_targets(self, Y, sample_weight, reset):
+        return Y  # the regressor's scale_target overrides this
 
     def _checked_sample_weight(self, X, Y, sample_weight):
         if sample_weight is not None:

@@ -59,6 +59,7 @@ class PredictionMixin:
         ``validation_loss_curve_`` reports it: the callbacks' validation loss."""
         # on a copy: validating the targets must not touch the fitted state
         X, Y = copy.copy(self)._validate_input(X, y, incremental=True, reset=False)
+        Y = self._scaled_targets(Y, None, reset=False)  # loss_'s units
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         with np.errstate(over="ignore", invalid="ignore"):

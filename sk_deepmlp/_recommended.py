@@ -9,6 +9,8 @@ better on average, each ingredient kept only where removing it cost accuracy
 in the same benchmark's ablation.
 """
 
+import warnings
+
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
@@ -44,62 +46,126 @@ _RECOMMENDED = {
 }
 
 
-def recommended_params(X, y):
-    """Constructor arguments for a DeepMLPClassifier that generalises better.
+#: The regression recipe: the classification one without its classification
+#: ingredient (label smoothing).
+_RECOMMENDED_REGRESSION = {
+    k: v for k, v in _RECOMMENDED.items() if k != "label_smoothing"
+}
 
-    ``DeepMLPClassifier(**recommended_params(X_train, y_train))`` trains a
-    wider, regularised network with a warm-up and cosine learning-rate
-    schedule and label smoothing. On the quality benchmark (cross-validated
-    accuracy over four bundled and four synthetic data sets, see
-    :doc:`/benchmarks`) it gains about 1.8 points of mean accuracy over
-    MLPClassifier's defaults for about twice the fit time. It is a starting
-    point, not a tuned model: a grid search on your own data can do better.
+_RECIPES = {"classification": _RECOMMENDED, "regression": _RECOMMENDED_REGRESSION}
+
+_CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
+def _task_of(task):
+    """'classification' or 'regression' from a task name or an estimator
+    (a class or an instance); None stays None."""
+    if task is None or isinstance(task, str):
+        if task not in (None, *_RECIPES):
+            raise ValueError(
+                f"task must be 'classification', 'regression' or an estimator; "
+                f"got {task!r}."
+            )
+        return task
+    kind = getattr(task, "_estimator_type", None)
+    if kind is None and hasattr(task, "__sklearn_tags__"):
+        instance = task() if isinstance(task, type) else task
+        kind = instance.__sklearn_tags__().estimator_type
+    if kind == "classifier":
+        return "classification"
+    if kind == "regressor":
+        return "regression"
+    raise ValueError(
+        f"task must be 'classification', 'regression' or an estimator; "
+        f"{task!r} is neither a classifier nor a regressor."
+    )
+
+
+def recommended_params(X, y, task=None):
+    """Constructor arguments for a DeepMLP estimator that generalises better.
+
+    ``DeepMLPClassifier(**recommended_params(X_train, y_train,
+    task="classification"))`` trains a wider, regularised network with a
+    warm-up and cosine learning-rate schedule and, for classification, label
+    smoothing; ``task="regression"`` gives the recipe for
+    :class:`DeepMLPRegressor`. It is a starting point, not a tuned model: a
+    grid search on your own data can do better.
 
     Nothing is fitted. ``X`` and ``y`` are checked (numbers in ``X``, a
-    classification target in ``y``, as many rows in each) but the
-    configuration does not depend on them today: the batch size already
-    adapts to the number of samples through ``batch_size="auto"``. Taking
-    them keeps the door open for a configuration that adapts, without
-    changing how it is called.
+    target of the task in ``y``, as many rows in each).
 
     Parameters
     ----------
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The training data, as it will be passed to ``fit``.
-    y : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Class labels, or a label-indicator matrix for multilabel data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Class labels or a label-indicator matrix for classification; real
+        values for regression.
+    task : {"classification", "regression"} or estimator, default=None
+        The task, or the estimator (class or instance) the arguments are
+        for. The target alone cannot tell: ages, counts or times in whole
+        seconds look like class labels. None guesses from ``y`` as earlier
+        releases did, classification only, with a FutureWarning: pass the
+        task.
 
     Returns
     -------
     params : dict
-        Constructor arguments of :class:`DeepMLPClassifier`; a new dict on
-        each call, so changing it changes nothing else. Add ``random_state``
-        and any other argument to it, or override its entries.
+        Constructor arguments of :class:`DeepMLPClassifier` or
+        :class:`DeepMLPRegressor`; a new dict on each call, so changing it
+        changes nothing else. Add ``random_state`` and any other argument to
+        it, or override its entries.
 
     Raises
     ------
     ValueError
         If ``X`` holds text or dates, if ``X`` and ``y`` have different
-        numbers of rows, or if ``y`` is not a classification target
-        (continuous values, say).
+        numbers of rows, if ``task`` is not one of those accepted, or if
+        ``y`` is not a target of the task (continuous values for
+        classification, say).
 
     Examples
     --------
     >>> from sklearn.datasets import load_iris
     >>> from sk_deepmlp import DeepMLPClassifier, recommended_params
     >>> X, y = load_iris(return_X_y=True)
-    >>> params = recommended_params(X, y)
+    >>> params = recommended_params(X, y, task="classification")
     >>> params["learning_rate"], params["label_smoothing"]
     ('cosine', 0.1)
     >>> model = DeepMLPClassifier(**params, random_state=0)
     """
+    task = _task_of(task)
     check_numeric(X)
     check_consistent_length(X, y)
     target = type_of_target(y, input_name="y")
-    if target not in ("binary", "multiclass", "multilabel-indicator"):
+    if task is None:
+        if target not in _CLASSIFICATION_TARGETS:
+            raise ValueError(
+                f"recommended_params needs the task: y is {target!r}. Pass "
+                "task='regression' (or the estimator) for a regressor."
+            )
+        warnings.warn(
+            "recommended_params(X, y) guessed the task 'classification' from "
+            "y; pass task='classification' or 'regression' (or the "
+            "estimator). Whole numbers such as ages or counts look like class "
+            "labels, so the guess will be removed in a future release.",
+            FutureWarning,
+        )
+        task = "classification"
+    if task == "classification" and target not in _CLASSIFICATION_TARGETS:
         raise ValueError(
             f"recommended_params is for classification; y is {target!r}. "
             "It accepts class labels (binary or multiclass) or a multilabel "
-            "indicator matrix."
+            "indicator matrix; for real values pass task='regression'."
         )
-    return dict(_RECOMMENDED)
+    if task == "regression" and target not in (
+        "continuous",
+        "continuous-multioutput",
+        "binary",
+        "multiclass",
+        "multiclass-multioutput",
+    ):
+        raise ValueError(
+            f"task='regression' needs real-valued targets; y is {target!r}."
+        )
+    return dict(_RECIPES[task])

@@ -17,6 +17,13 @@ from ._losses import OUTPUT_ACTIVATIONS
 LOSS_OUTPUTS = {"squared_error": "identity", "poisson": "exp"}
 
 
+_SCALE_CHANGED = (
+    "scale_target={} does not match the fitted model, which {} fitted on "
+    "scaled targets: warm_start and partial_fit continue that model. Fit "
+    "with warm_start=False to start anew."
+)
+
+
 class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
     __doc__ = estimator_doc(
         """Multilayer-perceptron regressor, a drop-in replacement for MLPRegressor.
@@ -77,11 +84,31 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         split_note="",
         warm_start_note=" (the same number of outputs)",
         out_activation="'identity' for loss='squared_error', 'exp' for loss='poisson'.",
+        extra_parameters="""\
+    scale_target : bool, default=False
+        Train on scaled targets and predict in the data's units. With
+        ``loss='squared_error'`` each output is standardised, ``(y - mean) /
+        std``; with ``loss='poisson'`` it is divided by its mean, which keeps
+        it non-negative and the log link intact. The statistics are those of
+        the first fit's ``y`` (``target_offset_`` and ``target_scale_``);
+        ``partial_fit`` and warm starts keep them. ``loss_``, the loss curves
+        and the L2 penalty are in the scaled units; ``predict`` and ``score``
+        are in the data's. The default keeps MLPRegressor's model, whose
+        training depends on the targets' scale.
+
+""",
+        extra_attributes="""\
+    target_offset_, target_scale_ : ndarray of shape (n_outputs,)
+        With ``scale_target``: the model predicts ``target_offset_ +
+        target_scale_ * output``. Only with ``scale_target``.
+
+""",
     )
 
     _parameter_constraints: dict = {
         **BaseDeepMLP._parameter_constraints,
         "loss": [StrOptions(set(LOSS_OUTPUTS))],
+        "scale_target": ["boolean"],
     }
 
     def __init__(
@@ -124,6 +151,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         batch_norm_momentum=0.9,
         layer_norm=False,
         residual=False,
+        scale_target=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())
@@ -145,6 +173,35 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
                 f"{float(y.min()):g}. Use loss='squared_error' for such targets."
             )
         return X, y.reshape(len(y), -1).astype(X.dtype)
+
+    def _scaled_targets(self, Y, sample_weight, reset):
+        """With ``scale_target``, ``(Y - offset) / scale``, with the
+        statistics of the first fit's targets, weighted by ``sample_weight``
+        (weights then equal repeated rows): the mean and standard deviation
+        of each output, or, for the Poisson loss, no offset and the mean (a
+        constant output: 1)."""
+        if not self.scale_target:
+            if reset:
+                self.__dict__.pop("target_offset_", None)
+                self.__dict__.pop("target_scale_", None)
+            elif "target_scale_" in vars(self):
+                raise ValueError(_SCALE_CHANGED.format(False, "was"))
+            return Y
+        if reset:
+            Y64 = np.asarray(Y, dtype=np.float64)
+            mean = np.average(Y64, axis=0, weights=sample_weight)
+            if self.loss == "poisson":
+                offset, scale = np.zeros_like(mean), mean
+            else:
+                variance = np.average((Y64 - mean) ** 2, axis=0, weights=sample_weight)
+                offset, scale = mean, np.sqrt(variance)
+            scale[~(scale > 0)] = 1.0  # constant targets: nothing to scale
+            self.target_offset_, self.target_scale_ = offset, scale
+        elif "target_scale_" not in vars(self):
+            raise ValueError(_SCALE_CHANGED.format(True, "was not"))
+        elif len(self.target_scale_) != Y.shape[1]:
+            return Y  # the architecture check names the outputs' mismatch
+        return ((Y - self.target_offset_) / self.target_scale_).astype(Y.dtype)
 
     def _output_activation(self):
         return LOSS_OUTPUTS[self.loss]
@@ -227,6 +284,9 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         """
         logits = self._validated_logits(X)  # checks that the model is fitted
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
+        if "target_scale_" in vars(self):  # scale_target: the data's units
+            predictions *= self.target_scale_.astype(predictions.dtype)
+            predictions += self.target_offset_.astype(predictions.dtype)
         return predictions.ravel() if predictions.shape[1] == 1 else predictions
 
     def score(self, X, y, sample_weight=None):

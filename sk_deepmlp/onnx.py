@@ -85,8 +85,12 @@ class _Graph:
         return out
 
     def constant(self, value):
+        """A scalar, or an array (its shape kept), in the graph's dtype."""
         name = self.scope.get_unique_variable_name("constant")
-        self.container.add_initializer(name, self.proto_dtype, [], [float(value)])
+        array = np.asarray(value, dtype=np.float64)
+        self.container.add_initializer(
+            name, self.proto_dtype, list(array.shape), array.ravel().tolist()
+        )
         return name
 
 
@@ -256,7 +260,11 @@ def _regressor_shapes(operator):
 def _convert_regressor(scope, operator, container):
     """The predictions, shaped (n_samples, n_outputs)."""
     graph = _Graph(scope, container, _proto_dtype(operator))
-    output = _forward(graph, operator.raw_operator, operator.inputs[0].full_name)
+    model = operator.raw_operator
+    output = _forward(graph, model, operator.inputs[0].full_name)
+    if "target_scale_" in vars(model):  # scale_target: back to the data's units
+        scaled = graph.node("Mul", [output, graph.constant([model.target_scale_])])
+        output = graph.node("Add", [scaled, graph.constant([model.target_offset_])])
     container.add_node(
         "Identity",
         output,

@@ -93,6 +93,11 @@ CONFIGURATIONS = [
         **FAST,
     ),
     DeepMLPRegressor(dropout=0.2, **FAST),
+    # scaled targets, standardised and (Poisson) divided by their mean
+    DeepMLPRegressor(scale_target=True, **FAST),
+    DeepMLPRegressor(
+        loss="poisson", scale_target=True, learning_rate_init=0.01, **FAST
+    ),
     DeepMLPRegressor(solver="rmsprop", **EARLY_STOPPING, **FAST),
 ]
 

@@ -188,7 +188,8 @@ def test_zipmap_with_a_float64_model_is_a_clear_error():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("loss", ["squared_error", "poisson"])
 @pytest.mark.parametrize("n_outputs", [1, 2])
-def test_regressor(loss, n_outputs, dtype):
+@pytest.mark.parametrize("scale_target", [False, True])
+def test_regressor(loss, n_outputs, dtype, scale_target):
     X, _ = make_classification(n_samples=200, n_features=5, random_state=0)
     y = np.exp(X[:, :n_outputs] / 3)
     y = y.ravel() if n_outputs == 1 else y
@@ -200,15 +201,16 @@ def test_regressor(loss, n_outputs, dtype):
             batch_norm=True,
             max_iter=30,
             random_state=0,
+            scale_target=scale_target,
         ),
         X,
-        y,
+        100 * y,  # units that scale_target must put back
     )
     (prediction,) = run(reg, X.astype(dtype))
     assert prediction.shape == (200, n_outputs)
     atol = GELU_FLOAT64_ATOL if dtype == np.float64 else 1e-4  # exp magnifies
     np.testing.assert_allclose(
-        prediction, reg.predict(X).reshape(200, n_outputs), rtol=1e-5, atol=atol
+        prediction, reg.predict(X).reshape(200, n_outputs), rtol=1e-5, atol=100 * atol
     )
 
 

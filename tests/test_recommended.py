@@ -12,12 +12,12 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 
-from sk_deepmlp import DeepMLPClassifier, recommended_params
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
 
 
 def test_every_entry_is_a_constructor_argument_that_changes_a_default(binary_data):
     X, y = binary_data
-    params = recommended_params(X, y)
+    params = recommended_params(X, y, task="classification")
     model = DeepMLPClassifier(**params)
     model._validate_params()  # every value is one the constraints accept
     defaults = DeepMLPClassifier().get_params()
@@ -28,17 +28,17 @@ def test_every_entry_is_a_constructor_argument_that_changes_a_default(binary_dat
 
 def test_a_new_dict_on_each_call(binary_data):
     X, y = binary_data
-    first = recommended_params(X, y)
+    first = recommended_params(X, y, task="classification")
     first["alpha"] = 123.0
     first["random_state"] = 0
-    second = recommended_params(X, y)
+    second = recommended_params(X, y, task="classification")
     assert second["alpha"] != 123.0 and "random_state" not in second
 
 
 def test_inputs_are_left_untouched(binary_data):
     X, y = binary_data
     X_copy, y_copy = X.copy(), y.copy()
-    recommended_params(X, y)
+    recommended_params(X, y, task="classification")
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)
 
@@ -55,7 +55,7 @@ def test_inputs_are_left_untouched(binary_data):
 )
 def test_accepts_what_fit_accepts(binary_data, make_input):
     X, y = make_input(*binary_data)
-    params = recommended_params(X, y)
+    params = recommended_params(X, y, task="classification")
     model = DeepMLPClassifier(**{**params, "max_iter": 20}, random_state=0)
     with pytest.warns(ConvergenceWarning):  # 20 of 300 epochs
         model.fit(X, y)
@@ -66,7 +66,9 @@ def test_accepts_a_dataframe(binary_data):
     pd = pytest.importorskip("pandas")
     X, y = binary_data
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
-    assert recommended_params(frame, pd.Series(y)) == recommended_params(X, y)
+    assert recommended_params(
+        frame, pd.Series(y), task="classification"
+    ) == recommended_params(X, y, task="classification")
 
 
 @pytest.mark.parametrize(
@@ -80,15 +82,15 @@ def test_accepts_a_dataframe(binary_data):
 def test_refuses_targets_that_are_not_classification(binary_data, y, message):
     X, _ = binary_data
     with pytest.raises(ValueError, match=message):
-        recommended_params(X, y)
+        recommended_params(X, y, task="classification")
 
 
 def test_refuses_text_and_mismatched_lengths(binary_data):
     X, y = binary_data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        recommended_params(X, y[:-1])
+        recommended_params(X, y[:-1], task="classification")
     with pytest.raises(ValueError, match="the network needs numbers"):
-        recommended_params(X.astype(str), y)
+        recommended_params(X.astype(str), y, task="classification")
 
 
 def test_the_user_guide_gives_a_reason_for_every_ingredient(binary_data):
@@ -96,5 +98,54 @@ def test_the_user_guide_gives_a_reason_for_every_ingredient(binary_data):
     guide = (Path(__file__).parents[1] / "docs" / "user_guide.rst").read_text()
     section = guide.split("A recommended configuration\n")[1].split("\n---")[0]
     X, y = binary_data
-    for name in recommended_params(X, y):
+    for name in recommended_params(X, y, task="classification"):
         assert f"``{name}=" in section, f"the user guide does not explain {name}"
+
+
+@pytest.mark.parametrize(
+    "task", ["regression", DeepMLPRegressor, DeepMLPRegressor(alpha=1.0)]
+)
+def test_whole_number_targets_get_the_regression_recipe_when_asked(binary_data, task):
+    # ages, counts, seconds: type_of_target calls them "multiclass"
+    X, _ = binary_data
+    ages = np.arange(len(X)) % 60 + 18
+    params = recommended_params(X, ages, task=task)
+    assert "label_smoothing" not in params
+    model = DeepMLPRegressor(**params)
+    model._validate_params()
+    defaults = DeepMLPRegressor().get_params()
+    assert all(defaults[name] != value for name, value in params.items())
+
+
+@pytest.mark.parametrize("task", ["classification", DeepMLPClassifier])
+def test_the_classifier_task_by_name_or_estimator(binary_data, task):
+    X, y = binary_data
+    assert recommended_params(X, y, task=task)["label_smoothing"] == 0.1
+
+
+def test_without_a_task_it_guesses_classification_and_warns(binary_data):
+    X, y = binary_data
+    with pytest.warns(FutureWarning, match="pass task='classification' or"):
+        guessed = recommended_params(X, y)
+    assert guessed == recommended_params(X, y, task="classification")
+    with pytest.raises(ValueError, match="needs the task: y is 'continuous'"):
+        recommended_params(X, np.linspace(0, 1, len(y)))
+
+
+@pytest.mark.parametrize(
+    "task, message",
+    [
+        ("clustering", "task must be 'classification', 'regression' or an"),
+        (object(), "is neither a classifier nor a regressor"),
+    ],
+)
+def test_refuses_an_unknown_task(binary_data, task, message):
+    X, y = binary_data
+    with pytest.raises(ValueError, match=message):
+        recommended_params(X, y, task=task)
+
+
+def test_regression_refuses_label_matrices(binary_data):
+    X, y = binary_data
+    with pytest.raises(ValueError, match="needs real-valued targets"):
+        recommended_params(X, np.column_stack([y, 1 - y]), task="regression")
