@@ -17,7 +17,8 @@ The models (``--models``, comma-separated):
 - ``recipe``: ``recommended_params`` for the table's task;
 - ``hgb``: HistGradientBoosting with its defaults;
 - ``realmlp``: RealMLP-TD from pytabkit (optional; torch, CPU, one thread);
-- ``recipe[key=value,...]``: the recipe with arguments changed, for ablations.
+- ``recipe[key=value,...]``: the recipe with arguments changed, for ablations
+  (values are Python literals: ``recipe[hidden_layer_sizes=(256, 256)]``).
 
 Each fit's score (accuracy, or R² in the data's units) and seconds are
 appended to a JSON-lines file (``--results``); a rerun skips the fits already
@@ -77,13 +78,26 @@ def preprocessing(X):
     )
 
 
+def split_top_level(text, sep=","):
+    """``text`` split at ``sep`` outside brackets and parentheses."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += char in "[(" and 1 or (char in "])" and -1 or 0)
+        if char == sep and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [p for p in [*parts, current] if p]
+
+
 def parse_model(spec):
     """``name`` or ``name[key=value,...]`` -> (name, overrides)."""
     if "[" not in spec:
         return spec, {}
     name, rest = spec.split("[", 1)
     overrides = {}
-    for item in rest.rstrip("]").split(";"):
+    for item in split_top_level(rest[:-1]):
         key, value = item.split("=", 1)
         overrides[key.strip()] = ast.literal_eval(value.strip())
     return name, overrides
@@ -208,12 +222,17 @@ def report(args, tables, models):
         f"score x 100 ({targets} targets); gain over {ref} in points; "
         f"folds x seeds common to all models"
     )
-    width = max(12, *(len(m) + 1 for m in models))
+    # long names (ablations) get a short label, spelled out in a legend
+    labels = [m if len(m) <= 10 else f"v{i}" for i, m in enumerate(models)]
+    for label, m in zip(labels, models):
+        if label != m:
+            print(f"  {label} = {m}")
+    width = 11
     for task in ("classification", "regression"):
         rows = [t for t in tables if TABLES[t].task == task]
         gains = {m: [] for m in models}
         secs = dict.fromkeys(models, 0.0)
-        print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in models) + "   n")
+        print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in labels) + "   n")
         for t in rows:
             runs = [by.get((t, m), {}) for m in models]
             common = set.intersection(*(set(r) for r in runs))
@@ -259,7 +278,7 @@ def main():
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS)
     parser.add_argument("--report", action="store_true", help="print, fit nothing")
     args = parser.parse_args()
-    models = [m for m in args.models.split(",") if m]
+    models = split_top_level(args.models)
     tables = [t for t in (args.tables.split(",") if args.tables else TABLES) if t]
     tables = [t for t in tables if args.task in (None, TABLES[t].task)]
     if not args.report:

@@ -45,6 +45,7 @@ from ._activations import ACTIVATIONS
 from ._checks import check_numeric
 from ._fit_tasks import CallbackSupportMixin, start_tasks
 from ._fitted import FittedNetworkMixin
+from ._front import FrontMixin
 from ._initializers import INITIALIZERS
 from ._network import residual_layers
 from ._optimizers import STOCHASTIC_OPTIMIZERS
@@ -60,7 +61,7 @@ from ._predict import PredictionMixin
 from ._progress import require_tqdm
 from ._schedules import DEFAULT_DECAY, Schedule
 from ._state import restore, snapshot
-from ._stopping import StoppingRecord
+from ._stopping import StoppingRecord, StoppingStateMixin
 from ._threads import training_threads
 from ._training import fit_lbfgs, fit_stochastic
 
@@ -70,7 +71,12 @@ NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
 
 
 class BaseDeepMLP(
-    CallbackSupportMixin, PredictionMixin, FittedNetworkMixin, BaseEstimator
+    CallbackSupportMixin,
+    PredictionMixin,
+    FittedNetworkMixin,
+    FrontMixin,
+    StoppingStateMixin,
+    BaseEstimator,
 ):
     """Base of the multilayer perceptrons; not for direct use."""
 
@@ -122,6 +128,11 @@ class BaseDeepMLP(
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="left")],
         "layer_norm": ["boolean", "array-like"],
         "residual": ["boolean"],
+        "input_scaling": [StrOptions({"robust"}), None],
+        "numeric_embedding": [StrOptions({"periodic"}), None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],
+        "embedding_scale": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __setstate__(self, state):
@@ -164,7 +175,8 @@ class BaseDeepMLP(
         X, Y = self._validate_input(X, y, incremental, first_pass, classes)
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
         Y = self._scaled_targets(Y, sample_weight, first_pass)
-        layer_units = [X.shape[1], *layers.hidden, Y.shape[1]]
+        self._fit_front(X, sample_weight, first_pass)
+        layer_units = [self._front_width(X.shape[1]), *layers.hidden, Y.shape[1]]
         rules.check(
             "data",
             self,
@@ -346,56 +358,11 @@ class BaseDeepMLP(
             W, b = init(layer_units[layer], layer_units[layer + 1], act, random_state)
             self.coefs_.append(W.astype(dtype))
             self.intercepts_.append(b.astype(dtype))
+        self._init_embedding(dtype, random_state)
         self._forget_normalisations(norm)
         self.loss_curve_ = []
         self.__dict__.pop("_optimizer", None)  # a previous fit's
         self._reset_stopping_state()
-
-    @property
-    def _no_improvement_count(self):
-        """MLPClassifier's name for the counter of epochs without
-        improvement, which scikit-learn's own tests read."""
-        return self._stopping.no_improvement_count
-
-    @_no_improvement_count.setter
-    def _no_improvement_count(self, count):
-        # scikit-learn's test_fit sets it by hand, as on MLPClassifier
-        best = getattr(self, "_stopping", StoppingRecord()).best_params
-        self._stopping = StoppingRecord(count, best)
-
-    def _early_stopping_on(self):
-        return self.early_stopping and self.solver != "lbfgs"
-
-    def _reset_stopping_state(self):
-        self._stopping = StoppingRecord()
-        if self._early_stopping_on():
-            self.validation_scores_ = []
-            self.validation_loss_curve_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_validation_loss_ = np.inf
-            self.best_loss_ = None
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
-            self.best_validation_loss_ = None
-
-    def _continue_stopping_state(self):
-        """Keep the stopping record of the last fit, as MLPClassifier does,
-        unless it watched something else (``early_stopping`` or ``solver``
-        changed since): the record then starts anew, as a fresh fit's would,
-        instead of failing on the other mode's ``None``."""
-        # getattr: a model whose weights were set by hand may lack the record
-        watching = getattr(self, "validation_scores_", None) is not None
-        # weights set by hand, or a model pickled by an older version
-        incomplete = (
-            not hasattr(self, "best_loss_")
-            or not hasattr(self, "_stopping")
-            or (watching and not hasattr(self, "best_validation_loss_"))
-        )
-        if self._early_stopping_on() != watching or incomplete:
-            self._reset_stopping_state()
 
     def _optimizer_for(self, net, incremental):
         """The stochastic optimiser: ``partial_fit`` continues the previous one

@@ -153,6 +153,11 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         batch_norm_momentum=0.9,
         layer_norm=False,
         residual=False,
+        input_scaling=None,
+        numeric_embedding=None,
+        embedding_dim=16,
+        embedding_frequencies=16,
+        embedding_scale=0.1,
         class_weight=None,
         label_smoothing=0.0,
     ):
@@ -447,7 +452,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
-        tags.input_tags.sparse = True
+        tags.input_tags.sparse = self._accepts_sparse()
         return tags
 
 

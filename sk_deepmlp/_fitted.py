@@ -10,6 +10,7 @@ previous arrays untouched; prediction (``_predict``) reads them directly,
 with batch normalisation folded into the weights (``_inference_layers``).
 """
 
+from ._front import EMBEDDING
 from ._network import Network, fold_layers, inference_steps
 
 #: Each normalisation's fitted attributes, ``<kind>_<name>_``: a list per
@@ -48,6 +49,8 @@ class FittedNetworkMixin:
                 self._norm_layers("layer_norm") if layer_norm is None else layer_norm
             ),
             residual=self._residual_layers(),
+            input_scaling=self._input_scaling(),
+            embedding=self._embedding(),
         )
         net.load(
             self.coefs_,
@@ -55,6 +58,9 @@ class FittedNetworkMixin:
             self._norm_arrays("batch_norm"),
             self._norm_arrays("layer_norm"),
         )
+        if net.front_params:  # the embedding's, drawn by _init_embedding
+            for name, own in zip(EMBEDDING, net.front_params.values()):
+                own[...] = getattr(self, name)
         return net
 
     def _adopt(self, net):
@@ -66,6 +72,8 @@ class FittedNetworkMixin:
         if any(net.layer_norm):
             self.layer_norm_gamma_ = net.ln_gammas
             self.layer_norm_beta_ = net.ln_betas
+        for name, view in zip(EMBEDDING, net.front_params.values()):
+            setattr(self, name, view)
 
     def _norm_arrays(self, kind):
         """The fitted arrays of normalisation ``kind`` (a key of
@@ -155,7 +163,11 @@ class FittedNetworkMixin:
         }
         for name, value in vars(self).items():
             if name.endswith("_") and not name.startswith("_") and name not in names:
-                attributes[name] = list(value) if isinstance(value, list) else value
+                if isinstance(value, list):
+                    value = list(value)
+                elif name in EMBEDDING:  # views of the live network
+                    value = value.copy()
+                attributes[name] = value
         return attributes
 
     def _inference_layers(self):

@@ -15,6 +15,7 @@ model is one copy of ``storage``. Without batch normalisation ``stats`` is
 empty and ``storage`` is ``params``.
 """
 
+import math
 from itertools import pairwise
 
 import numpy as np
@@ -30,6 +31,8 @@ from ._blocks import (
     Output,
     Residual,
 )
+from ._embeddings import PeriodicEmbedding
+from ._inputs import InputScaling
 from ._layernorm import LayerNorm
 from ._losses import weighted_mean
 
@@ -56,6 +59,26 @@ def _pair_views(flat, layer_units, batch_norm):
         second.append(flat[start + n : start + 2 * n] if on else None)
         start += 2 * n if on else 0
     return first, second
+
+
+def _shaped_views(flat, shapes):
+    """Consecutive views of ``flat`` with the given shapes (a dict)."""
+    views, start = {}, 0
+    for name, shape in shapes.items():
+        size = math.prod(shape)
+        views[name] = flat[start : start + size].reshape(shape)
+        start += size
+    return views
+
+
+def embedding_shapes(embedded, n_frequencies, dim):
+    """The shapes of the periodic embedding's parameters, in their order."""
+    n = int(np.count_nonzero(embedded))
+    return {
+        "frequencies": (n, n_frequencies),
+        "coefs": (n, 2 * n_frequencies, dim),
+        "intercepts": (n, dim),
+    }
 
 
 class Network:
@@ -90,6 +113,15 @@ class Network:
     residual : list of bool, default=None
         Whether each hidden layer adds its input to its output (only where
         the two widths are equal, never for the first: see ``residual_layers``).
+    input_scaling : tuple of ndarray, default=None
+        ``(offset, factor, scaled)`` of ``_inputs.robust_scale``: a first box
+        that scales the input; None feeds it as it is.
+    embedding : tuple, default=None
+        ``(embedded, n_frequencies, dim)``: periodic embeddings
+        (``_embeddings``) of the ``embedded`` columns (a boolean mask) before
+        the first layer, whose input width ``layer_units[0]`` is then the
+        embedded one. Their parameters (``front_params``, a dict of views)
+        come last in ``params``.
     """
 
     def __init__(
@@ -104,6 +136,8 @@ class Network:
         batch_norm_momentum=0.9,
         layer_norm=None,
         residual=None,
+        input_scaling=None,
+        embedding=None,
     ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
@@ -121,7 +155,10 @@ class Network:
         n_normalised = sum(n for on, n in zip(self.batch_norm, layer_units[1:]) if on)
         n_layer_normed = sum(n for on, n in zip(self.layer_norm, layer_units[1:]) if on)
         n_before_ln = self.n_coefs + sum(self.layer_units[1:]) + 2 * n_normalised
-        self.n_params = n_before_ln + 2 * n_layer_normed
+        n_before_front = n_before_ln + 2 * n_layer_normed
+        # the parameters of the boxes before the first layer
+        front = {} if embedding is None else embedding_shapes(*embedding)
+        self.n_params = n_before_front + sum(map(math.prod, front.values()))
         self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
         self.params, self.stats = np.split(self.storage, [self.n_params])
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
@@ -140,6 +177,9 @@ class Network:
         self.ln_dgammas, self.ln_dbetas = _pair_views(
             self.grad[n_before_ln:], units, ln
         )
+        self.front_params = _shaped_views(self.params[n_before_front:], front)
+        self.front_grads = _shaped_views(self.grad[n_before_front:], front)
+        self._input_grad = embedding is not None  # the first layer's dX
         for gammas, on in (
             (self.gammas, norm),
             (self.vars, norm),
@@ -148,14 +188,15 @@ class Network:
             for layer, active in enumerate(on):
                 if active:  # the identity transformation until trained
                     gammas[layer][...] = 1
-        self.blocks = [self._hidden_block(k) for k in range(n_hidden)]
-        self.blocks.append(Block([self._linear(n_hidden)]))
-        self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
-        boxes = [box for block in self.blocks for box in block.boxes]
+        hidden = [self._hidden_block(k) for k in range(n_hidden)]
         self._drawing = [  # per hidden block: its box that draws masks, or None
             next((box for box in block.boxes if hasattr(box, "draw")), None)
-            for block in self.blocks[:-1]
+            for block in hidden
         ]
+        front = self._front_blocks(input_scaling, embedding)
+        self.blocks = [*front, *hidden, Block([self._linear(n_hidden)])]
+        self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
+        boxes = [box for block in self.blocks for box in block.boxes]
         self._weighs_rows = any(getattr(b, "uses_row_weights", 0) for b in boxes)
         self._rows = None
 
@@ -165,9 +206,26 @@ class Network:
             self.intercepts[k],
             self.dcoefs[k],
             self.dintercepts[k],
-            k == 0,
+            k == 0 and not self._input_grad,  # no dX where nothing needs it
             self.dtype,
         )
+
+    def _front_blocks(self, input_scaling, embedding):
+        """The boxes before the first layer, as a block (none if empty):
+        the input's scaling, then its embedding."""
+        boxes = []
+        if input_scaling is not None:
+            boxes.append(InputScaling(*input_scaling, self.dtype))
+        if embedding is not None:
+            names = ("frequencies", "coefs", "intercepts")
+            boxes.append(
+                PeriodicEmbedding(
+                    embedding[0],
+                    [self.front_params[n] for n in names],
+                    [self.front_grads[n] for n in names],
+                )
+            )
+        return [Block(boxes)] if boxes else []
 
     def _hidden_block(self, k):
         """The boxes of hidden layer ``k``, in ``HIDDEN_BOXES``'s order, each
@@ -317,6 +375,8 @@ class Network:
         dZ = self.output.backward(Y, sample_weight)
         batch.l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2
         for block in reversed(self.blocks):
+            if dZ is None:
+                break  # below the first layer: the input's gradient is not needed
             dZ = block.backward(dZ, batch)
         return loss
 

@@ -75,6 +75,7 @@ class PredictionMixin:
         """
         if coefs is None:
             coefs, intercepts, steps = self._inference_layers()
+        X = self._transform_front(X)  # the network's boxes before its first layer
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(

@@ -151,6 +151,11 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         batch_norm_momentum=0.9,
         layer_norm=False,
         residual=False,
+        input_scaling=None,
+        numeric_embedding=None,
+        embedding_dim=16,
+        embedding_frequencies=16,
+        embedding_scale=0.1,
         scale_target=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
@@ -318,5 +323,5 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.positive_only = self.loss == "poisson"
-        tags.input_tags.sparse = True
+        tags.input_tags.sparse = self._accepts_sparse()
         return tags

@@ -71,3 +71,54 @@ def is_new_best(value, best, record):
     """Whether an epoch's watched ``value`` ("higher is better") becomes the
     best: above the best so far, or the first that is not NaN. NaN never is."""
     return value > best or (record.best_params is None and not np.isnan(value))
+
+
+class StoppingStateMixin:
+    """The stopping record and the best values on the estimator, for
+    BaseDeepMLP; not for direct use."""
+
+    @property
+    def _no_improvement_count(self):
+        """MLPClassifier's name for the counter of epochs without
+        improvement, which scikit-learn's own tests read."""
+        return self._stopping.no_improvement_count
+
+    @_no_improvement_count.setter
+    def _no_improvement_count(self, count):
+        # scikit-learn's test_fit sets it by hand, as on MLPClassifier
+        best = getattr(self, "_stopping", StoppingRecord()).best_params
+        self._stopping = StoppingRecord(count, best)
+
+    def _early_stopping_on(self):
+        return self.early_stopping and self.solver != "lbfgs"
+
+    def _reset_stopping_state(self):
+        self._stopping = StoppingRecord()
+        if self._early_stopping_on():
+            self.validation_scores_ = []
+            self.validation_loss_curve_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_validation_loss_ = np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+            self.best_validation_score_ = None
+            self.best_validation_loss_ = None
+
+    def _continue_stopping_state(self):
+        """Keep the stopping record of the last fit, as MLPClassifier does,
+        unless it watched something else (``early_stopping`` or ``solver``
+        changed since): the record then starts anew, as a fresh fit's would,
+        instead of failing on the other mode's ``None``."""
+        # getattr: a model whose weights were set by hand may lack the record
+        watching = getattr(self, "validation_scores_", None) is not None
+        # weights set by hand, or a model pickled by an older version
+        incomplete = (
+            not hasattr(self, "best_loss_")
+            or not hasattr(self, "_stopping")
+            or (watching and not hasattr(self, "best_validation_loss_"))
+        )
+        if self._early_stopping_on() != watching or incomplete:
+            self._reset_stopping_state()

@@ -154,12 +154,80 @@ def _layer_norm(graph, Z, gamma, beta, dtype):
     return node("Add", [scaled, initializer("layer_norm_beta", [beta])])
 
 
+def _robust_scale(graph, X, offset, factor, scaled):
+    """input_scaling='robust': ``(X - offset) * factor``, then ``x / sqrt(1 +
+    (x / 3)^2)`` in the scaled columns (``_inputs.robust_scale``)."""
+    node, constant = graph.node, graph.constant
+    x = node("Mul", [node("Sub", [X, constant([offset])]), constant([factor])])
+    third = node("Div", [x, constant(3)])
+    root = node("Sqrt", node("Add", [constant(1), node("Mul", [third, third])]))
+    clipped = node("Div", [x, root])
+    if scaled.all():
+        return clipped
+    mask = graph.scope.get_unique_variable_name("scaled")
+    graph.container.add_initializer(
+        mask, onnx_proto.TensorProto.BOOL, [1, len(scaled)], scaled.tolist()
+    )
+    return node("Where", [mask, clipped, x])
+
+
+def _embed(graph, X, model, dtype):
+    """numeric_embedding='periodic' (``_embeddings.embed``): the embedded
+    columns feature-major as (n_embedded, N, 1), their angles, sines and
+    cosines, one batched MatMul per step, then back to (N, n_embedded * dim)
+    followed by the columns that pass through."""
+    node, container = graph.node, graph.container
+    embedded = model.embedded_features_
+    n, k2, dim = model.embedding_coefs_.shape
+
+    def tensor(name, value, kind=None):
+        value = np.asarray(value)
+        unique = graph.scope.get_unique_variable_name(name)
+        kind = graph.proto_dtype if kind is None else kind
+        container.add_initializer(
+            unique, kind, list(value.shape), value.ravel().tolist()
+        )
+        return unique
+
+    int64 = onnx_proto.TensorProto.INT64
+    columns = node(
+        "Gather", [X, tensor("embedded", np.flatnonzero(embedded), int64)], axis=1
+    )
+    x = node(
+        "Reshape",
+        [node("Transpose", columns, perm=[1, 0]), tensor("shape", [n, -1, 1], int64)],
+    )
+    omega = 2 * np.pi * model.embedding_frequencies_.astype(dtype)
+    theta = node("Mul", [x, tensor("frequencies", omega.reshape(n, 1, k2 // 2))])
+    V = node("Concat", [node("Sin", theta), node("Cos", theta)], axis=2)
+    H = node(
+        "MatMul", [V, tensor("embedding_coefs", model.embedding_coefs_.astype(dtype))]
+    )
+    b = model.embedding_intercepts_.astype(dtype).reshape(n, 1, dim)
+    E = node("Relu", node("Add", [H, tensor("embedding_intercepts", b)]))
+    E = node(
+        "Reshape",
+        [node("Transpose", E, perm=[1, 0, 2]), tensor("shape", [0, n * dim], int64)],
+    )
+    if embedded.all():
+        return E
+    rest = node(
+        "Gather", [X, tensor("passed", np.flatnonzero(~embedded), int64)], axis=1
+    )
+    return node("Concat", [E, rest], axis=1)
+
+
 def _forward(graph, model, input_name):
     """The network from the input to the output activation, with the weights
     as prediction uses them; returns the output's name."""
     double = graph.proto_dtype == onnx_proto.TensorProto.DOUBLE
     dtype = np.float64 if double else np.float32
     A = graph.node("Cast", input_name, to=graph.proto_dtype)
+    scaling = model._input_scaling()
+    if scaling is not None:
+        A = _robust_scale(graph, A, *scaling)
+    if model._embedding() is not None:
+        A = _embed(graph, A, model, dtype)
     coefs, intercepts, steps = model._inference_layers()
     last = len(coefs) - 1
     A_in = None

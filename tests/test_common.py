@@ -93,6 +93,18 @@ CONFIGURATIONS = [
         **FAST,
     ),
     DeepMLPRegressor(dropout=0.2, **FAST),
+    # robust input scaling, on the classifier and the regressor
+    DeepMLPClassifier(input_scaling="robust", **FAST),
+    DeepMLPRegressor(input_scaling="robust", learning_rate_init=0.01, **FAST),
+    # periodic embeddings of the numeric columns
+    DeepMLPClassifier(numeric_embedding="periodic", embedding_dim=4, **FAST),
+    DeepMLPRegressor(
+        numeric_embedding="periodic",
+        input_scaling="robust",
+        scale_target=True,
+        learning_rate_init=0.01,
+        **FAST,
+    ),
     # scaled targets, standardised and (Poisson) divided by their mean
     DeepMLPRegressor(scale_target=True, **FAST),
     DeepMLPRegressor(

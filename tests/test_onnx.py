@@ -219,3 +219,64 @@ def test_without_skl2onnx_the_import_names_the_extra(monkeypatch):
     monkeypatch.delitem(sys.modules, "sk_deepmlp.onnx")
     with pytest.raises(ImportError, match=r"pip install \".\[onnx\]\" in a clone"):
         importlib.import_module("sk_deepmlp.onnx")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_robust_input_scaling_with_binary_columns(dtype):
+    X_train, X_test, y_train, _ = data("multiclass")
+    # a heavy tail, a 0/1 flag and a two-valued column that stay unscaled
+    for X in (X_train, X_test):
+        X[:, 0] = np.exp(3 * X[:, 0])
+        X[:, 1] = X[:, 1] > 0
+        X[:, 2] = np.where(X[:, 2] > 0, 5.0, -2.0)
+    clf = fit(
+        DeepMLPClassifier((8,), input_scaling="robust", max_iter=30, random_state=0),
+        X_train,
+        y_train,
+    )
+    assert clf.input_scaled_.tolist() == [True, False, False, True, True, True]
+    check_classifier(clf, X_test, dtype, ATOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("scaling", [None, "robust"])
+def test_periodic_embeddings(dtype, scaling):
+    X_train, X_test, y_train, _ = data("multiclass")
+    for X in (X_train, X_test):
+        X[:, 1] = X[:, 1] > 0  # a flag, which passes through
+    clf = fit(
+        DeepMLPClassifier(
+            (8,),
+            numeric_embedding="periodic",
+            embedding_dim=4,
+            embedding_frequencies=3,
+            embedding_scale=0.5,
+            input_scaling=scaling,
+            max_iter=30,
+            random_state=0,
+        ),
+        X_train,
+        y_train,
+    )
+    assert clf.embedded_features_.tolist() == [True, False, True, True, True, True]
+    check_classifier(clf, X_test, dtype, ATOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_an_embedding_regressor_with_scaled_targets(dtype):
+    X, _ = make_regression(n_samples=150, n_features=4, random_state=0)
+    y = np.sin(X[:, 0]) * 50 + X[:, 1]
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(8,),
+            numeric_embedding="periodic",
+            scale_target=True,
+            max_iter=30,
+            random_state=0,
+        ),
+        X,
+        y,
+    )
+    (prediction,) = run(reg, X.astype(dtype))
+    atol = 1e-3 if dtype == np.float32 else 1e-8  # targets of size 50
+    np.testing.assert_allclose(prediction.ravel(), reg.predict(X), rtol=1e-5, atol=atol)
