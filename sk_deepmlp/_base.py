@@ -133,6 +133,7 @@ class BaseDeepMLP(
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],
         "embedding_scale": [Interval(Real, 0, None, closed="neither")],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __setstate__(self, state):
@@ -359,6 +360,7 @@ class BaseDeepMLP(
             self.coefs_.append(W.astype(dtype))
             self.intercepts_.append(b.astype(dtype))
         self._init_embedding(dtype, random_state)
+        self._init_ensemble(layer_units, dtype, random_state)
         self._forget_normalisations(norm)
         self.loss_curve_ = []
         self.__dict__.pop("_optimizer", None)  # a previous fit's

@@ -286,6 +286,20 @@ PARAMETERS = Template(
         ``weight_decay``. Needs dense X. None feeds the columns to the first
         layer as they are, as $reference does.
 
+    n_ensemble : int, default=1
+        Members of an efficient ensemble in one network (BatchEnsemble, as
+        in TabM): the members share every weight matrix, and each has, per
+        layer, its own input scales, output scales and biases (``Z_r = ((A
+        * R_r) W) * S_r + B_r``), the first layer's input scales starting as
+        random signs so that the members differ. Training minimises the mean
+        of their losses; prediction averages their probabilities
+        (classification) or outputs (regression). A fit costs about
+        ``n_ensemble`` times the arithmetic, in the same matrix products.
+        ``intercepts_`` then stay 0 (each member's bias is in
+        ``ensemble_intercepts_``), and ``alpha`` and ``weight_decay`` apply to
+        the shared weights only. Not with ``batch_norm``. 1 is a plain
+        network, as in $reference.
+
     embedding_dim : int, default=16
         Values per embedded column (``numeric_embedding``).
 
@@ -361,6 +375,17 @@ ATTRIBUTES = Template(
     input_scaled_ : ndarray of bool of shape (n_features_in_,)
         With ``input_scaling='robust'``: the columns scaled and clipped (the
         others have at most two distinct values).
+
+    ensemble_input_scales_ : list of ndarray of shape (n_ensemble, n_in)
+        With ``n_ensemble`` above 1: each layer's members' input scales
+        ``R``. Live, like ``coefs_``.
+
+    ensemble_output_scales_ : list of ndarray of shape (n_ensemble, n_units)
+        With ``n_ensemble`` above 1: each layer's members' output scales
+        ``S``. Live, like ``coefs_``.
+
+    ensemble_intercepts_ : list of ndarray of shape (n_ensemble, n_units)
+        With ``n_ensemble`` above 1: each layer's members' biases. Live.
 
     embedded_features_ : ndarray of bool of shape (n_features_in_,)
         With ``numeric_embedding``: the columns embedded (the others pass

@@ -10,8 +10,13 @@ previous arrays untouched; prediction (``_predict``) reads them directly,
 with batch normalisation folded into the weights (``_inference_layers``).
 """
 
+from ._ensemble import init_adapters
 from ._front import EMBEDDING
 from ._network import Network, fold_layers, inference_steps
+
+#: The ensemble's adapters, each a list of one (n_ensemble, n) array per
+#: layer: the members' input scales R, output scales S and biases B
+ENSEMBLE = ("ensemble_input_scales_", "ensemble_output_scales_", "ensemble_intercepts_")
 
 #: Each normalisation's fitted attributes, ``<kind>_<name>_``: a list per
 #: name, with an array per hidden layer (None for a layer without it). They
@@ -51,6 +56,7 @@ class FittedNetworkMixin:
             residual=self._residual_layers(),
             input_scaling=self._input_scaling(),
             embedding=self._embedding(),
+            n_ensemble=self._n_members(),
         )
         net.load(
             self.coefs_,
@@ -61,7 +67,38 @@ class FittedNetworkMixin:
         if net.front_params:  # the embedding's, drawn by _init_embedding
             for name, own in zip(EMBEDDING, net.front_params.values()):
                 own[...] = getattr(self, name)
+        for layer_views, name in zip(self._adapter_views(net), ENSEMBLE):
+            for own, given in zip(layer_views, getattr(self, name, ())):
+                own[...] = given
         return net
+
+    def _n_members(self):
+        """The fitted ensemble's number of members (1: no ensemble)."""
+        scales = vars(self).get("ensemble_input_scales_")
+        return 1 if scales is None else scales[0].shape[0]
+
+    @staticmethod
+    def _adapter_views(net):
+        """``net``'s adapters as ``(R, S, B)``, lists of per-layer views."""
+        n_layers = len(net.coefs) if net.adapters else 0
+        return tuple(
+            [net.adapters[f"{kind}{layer}"] for layer in range(n_layers)]
+            for kind in "RSB"
+        )
+
+    def _init_ensemble(self, layer_units, dtype, random_state):
+        """Draw the members' adapters (after the weights and the embedding);
+        their biases replace the shared ones, which stay 0."""
+        for name in ENSEMBLE:
+            self.__dict__.pop(name, None)
+        if self.n_ensemble > 1:
+            adapters = init_adapters(
+                layer_units[:-1], self.intercepts_, self.n_ensemble, random_state
+            )
+            for name, arrays in zip(ENSEMBLE, adapters):
+                setattr(self, name, [a.astype(dtype) for a in arrays])
+            for b in self.intercepts_:
+                b[...] = 0
 
     def _adopt(self, net):
         """Make the fitted arrays views of ``net``'s parameters and state."""
@@ -74,6 +111,9 @@ class FittedNetworkMixin:
             self.layer_norm_beta_ = net.ln_betas
         for name, view in zip(EMBEDDING, net.front_params.values()):
             setattr(self, name, view)
+        if net.adapters:
+            for name, views in zip(ENSEMBLE, self._adapter_views(net)):
+                setattr(self, name, views)
 
     def _norm_arrays(self, kind):
         """The fitted arrays of normalisation ``kind`` (a key of
@@ -102,6 +142,8 @@ class FittedNetworkMixin:
         for kind, parts in NORMALISATIONS.items():
             if self._norm_arrays(kind) is not None:
                 names += [f"{kind}_{n}_" for n in parts]
+        if self._n_members() > 1:
+            names += list(ENSEMBLE)
         return names
 
     def _check_same_architecture(self, layer_units, norm, layer_norm, residual):
@@ -128,6 +170,13 @@ class FittedNetworkMixin:
                     f"add or remove {what} normalisation. Fit with "
                     "warm_start=False to start anew."
                 )
+        if self.n_ensemble != self._n_members():
+            raise ValueError(
+                f"n_ensemble={self.n_ensemble} does not match the fitted "
+                f"network, which has {self._n_members()} member(s): warm_start "
+                "and partial_fit continue that network. Fit with "
+                "warm_start=False to start anew."
+            )
         if residual != self._residual_layers():
             raise ValueError(
                 f"residual={self.residual!r} gives residual layers {residual}, "

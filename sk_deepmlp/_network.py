@@ -32,6 +32,7 @@ from ._blocks import (
     Residual,
 )
 from ._embeddings import PeriodicEmbedding
+from ._ensemble import EnsembleLinear, adapter_shapes
 from ._inputs import InputScaling
 from ._layernorm import LayerNorm
 from ._losses import weighted_mean
@@ -121,7 +122,12 @@ class Network:
         (``_embeddings``) of the ``embedded`` columns (a boolean mask) before
         the first layer, whose input width ``layer_units[0]`` is then the
         embedded one. Their parameters (``front_params``, a dict of views)
-        come last in ``params``.
+        come after the normalisations' in ``params``.
+    n_ensemble : int, default=1
+        Members of a BatchEnsemble (``_ensemble``): above 1, every linear
+        step is an ``EnsembleLinear`` whose adapters (``adapters``, views
+        ``R0, S0, B0, R1, ...``) come last in ``params``, and a batch of
+        ``m`` rows runs as ``n_ensemble * m`` after the front boxes.
     """
 
     def __init__(
@@ -138,6 +144,7 @@ class Network:
         residual=None,
         input_scaling=None,
         embedding=None,
+        n_ensemble=1,
     ):
         self.layer_units = list(layer_units)
         self.activations = list(activations)
@@ -158,7 +165,12 @@ class Network:
         n_before_front = n_before_ln + 2 * n_layer_normed
         # the parameters of the boxes before the first layer
         front = {} if embedding is None else embedding_shapes(*embedding)
-        self.n_params = n_before_front + sum(map(math.prod, front.values()))
+        self.n_ensemble = int(n_ensemble)
+        adapters = {}
+        if self.n_ensemble > 1:
+            adapters = adapter_shapes(self.layer_units, self.n_ensemble)
+        tail = {**front, **adapters}
+        self.n_params = n_before_front + sum(map(math.prod, tail.values()))
         self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
         self.params, self.stats = np.split(self.storage, [self.n_params])
         self.grad = np.zeros(self.n_params, dtype=self.dtype)
@@ -177,8 +189,12 @@ class Network:
         self.ln_dgammas, self.ln_dbetas = _pair_views(
             self.grad[n_before_ln:], units, ln
         )
-        self.front_params = _shaped_views(self.params[n_before_front:], front)
-        self.front_grads = _shaped_views(self.grad[n_before_front:], front)
+        params = _shaped_views(self.params[n_before_front:], tail)
+        grads = _shaped_views(self.grad[n_before_front:], tail)
+        self.front_params = {name: params[name] for name in front}
+        self.front_grads = {name: grads[name] for name in front}
+        self.adapters = {name: params[name] for name in adapters}
+        self.dadapters = {name: grads[name] for name in adapters}
         self._input_grad = embedding is not None  # the first layer's dX
         for gammas, on in (
             (self.gammas, norm),
@@ -194,6 +210,7 @@ class Network:
             for block in hidden
         ]
         front = self._front_blocks(input_scaling, embedding)
+        self._n_front = len(front)  # blocks on m rows; the others on k * m
         self.blocks = [*front, *hidden, Block([self._linear(n_hidden)])]
         self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
         boxes = [box for block in self.blocks for box in block.boxes]
@@ -201,6 +218,17 @@ class Network:
         self._rows = None
 
     def _linear(self, k):
+        if self.n_ensemble > 1:
+            names = [f"{kind}{k}" for kind in "RSB"]
+            return EnsembleLinear(
+                self.coefs[k],
+                self.dcoefs[k],
+                [self.adapters[n] for n in names],
+                [self.dadapters[n] for n in names],
+                self.n_ensemble,
+                shared_input=k == 0,
+                needs_dx=k > 0 or self._input_grad,
+            )
         return Linear(
             self.coefs[k],
             self.intercepts[k],
@@ -277,9 +305,9 @@ class Network:
         """Point every box at its buffers for a batch of ``m`` rows (allocated
         once for the largest batch; the training loop allocates none)."""
         if m != self._rows:
-            for block in self.blocks:
-                block.use_rows(m)
-            self.output.use_rows(m)
+            for i, block in enumerate(self.blocks):
+                block.use_rows(m if i < self._n_front else m * self.n_ensemble)
+            self.output.use_rows(m * self.n_ensemble)
             self._rows = m
 
     def draw_masks(self, m, random_state):
@@ -290,6 +318,7 @@ class Network:
         prediction needs no rescaling. Layers without dropout get None and
         draw nothing from ``random_state``.
         """
+        m *= self.n_ensemble  # a mask row per member's row
         return [
             None if box is None else box.draw(m, random_state) for box in self._drawing
         ]
@@ -362,10 +391,15 @@ class Network:
         w = row_weights(sample_weight, self.dtype) if self._weighs_rows else None
         batch = self._batch(w, masks)
         logits = self._forward(X, batch)
+        # the L2 term's m is the batch's, before the members' copies
+        sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if self.n_ensemble > 1:  # each member's rows against the targets
+            Y = np.tile(Y, (self.n_ensemble, 1))
+            if sample_weight is not None:
+                sample_weight = np.tile(sample_weight, self.n_ensemble)
         _, losses = self.output.forward_loss(logits, Y)
         # Python floats: a NumPy float64 (an alpha from np.logspace, say) would
         # compute the float32 L2 term in float64, through a slow casting loop
-        sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
         alpha = float(alpha)
         loss = weighted_mean(losses, sample_weight)
         if alpha:

@@ -24,6 +24,8 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._blas import matmul
 from ._checks import check_numeric
+from ._ensemble import ensemble_logits
+from ._fitted import ENSEMBLE
 from ._layernorm import layer_norm
 from ._losses import OUTPUT_LOSSES, weighted_mean
 
@@ -76,6 +78,11 @@ class PredictionMixin:
         if coefs is None:
             coefs, intercepts, steps = self._inference_layers()
         X = self._transform_front(X)  # the network's boxes before its first layer
+        if self._n_members() > 1:
+            adapters = tuple(getattr(self, name) for name in ENSEMBLE)
+            return ensemble_logits(
+                X, coefs, adapters, self._activations, steps, self.out_activation_
+            )
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(

@@ -145,6 +145,16 @@ RULES = [
             "bool per hidden layer)."
         ),
     ),
+    Rule(
+        "parameters",
+        lambda est, ctx: est.n_ensemble > 1 and any(ctx["batch_norm"]),
+        lambda est, ctx: (
+            f"batch_norm cannot be combined with n_ensemble={est.n_ensemble}: "
+            "the members would share one batch's statistics, which ties them "
+            "together and leaves prediction no single running average to use. "
+            "Use layer_norm (per row) instead, or n_ensemble=1."
+        ),
+    ),
     _lbfgs_step_rule("weight_decay", 0.0),
     _lbfgs_step_rule("max_grad_norm", None),
     Rule(

@@ -49,6 +49,7 @@ import numpy as np
 
 from ._activations import SELU_ALPHA, SELU_SCALE
 from ._classifier import DeepMLPClassifier
+from ._fitted import ENSEMBLE
 from ._layernorm import EPSILON as LN_EPSILON
 from ._regressor import DeepMLPRegressor
 
@@ -231,6 +232,7 @@ def _forward(graph, model, input_name):
     coefs, intercepts, steps = model._inference_layers()
     last = len(coefs) - 1
     A_in = None
+    members = model._n_members()
     for layer, (W, b) in enumerate(zip(coefs, intercepts)):
         W_name = graph.scope.get_unique_variable_name("coefficient")
         b_name = graph.scope.get_unique_variable_name("intercepts")
@@ -240,7 +242,10 @@ def _forward(graph, model, input_name):
         graph.container.add_initializer(
             b_name, graph.proto_dtype, [1, len(b)], np.asarray(b, dtype).ravel()
         )
-        Z = graph.node("Add", [graph.node("MatMul", [A, W_name]), b_name])
+        if members > 1:  # each member's adapters around the shared product
+            Z = _ensemble_linear(graph, A, W_name, layer, model, dtype)
+        else:
+            Z = graph.node("Add", [graph.node("MatMul", [A, W_name]), b_name])
         norm, skip = (None, False) if steps is None or layer == last else steps[layer]
         if norm is not None:
             Z = _layer_norm(graph, Z, *norm, dtype)
@@ -248,7 +253,40 @@ def _forward(graph, model, input_name):
         A_in, A = A, _activation(graph, name, Z)
         if skip:  # a residual layer adds its input
             A = graph.node("Add", [A, A_in])
+    if members > 1:  # the members' mean, as a (1, k) product: any opset has it
+        n_out = coefs[-1].shape[1]
+        stacked = graph.node("Reshape", [A, _ints(graph, [members, -1])])
+        mean = graph.node(
+            "MatMul", [graph.constant(np.full((1, members), 1 / members)), stacked]
+        )
+        A = graph.node("Reshape", [mean, _ints(graph, [-1, n_out])])
     return A
+
+
+def _ints(graph, values):
+    """An int64 constant (a shape)."""
+    name = graph.scope.get_unique_variable_name("shape")
+    graph.container.add_initializer(
+        name, onnx_proto.TensorProto.INT64, [len(values)], list(values)
+    )
+    return name
+
+
+def _ensemble_linear(graph, A, W_name, layer, model, dtype):
+    """``((A_r * R_r) W) * S_r + B_r`` for every member ``r`` (``_ensemble``):
+    the (k * N) rows in, member after member; the first layer's N rows are
+    the same for every member."""
+    node, constant = graph.node, graph.constant
+    R, S, B = (np.asarray(getattr(model, name)[layer], dtype) for name in ENSEMBLE)
+    k, n_in = R.shape
+    shaped = node("Reshape", [A, _ints(graph, [1 if layer == 0 else k, -1, n_in])])
+    AR = node("Mul", [shaped, constant(R[:, None, :])])
+    P = node("MatMul", [node("Reshape", [AR, _ints(graph, [-1, n_in])]), W_name])
+    P = node("Reshape", [P, _ints(graph, [k, -1, S.shape[1]])])
+    Z = node(
+        "Add", [node("Mul", [P, constant(S[:, None, :])]), constant(B[:, None, :])]
+    )
+    return node("Reshape", [Z, _ints(graph, [-1, S.shape[1]])])
 
 
 def _proto_dtype(operator):

@@ -105,6 +105,17 @@ CONFIGURATIONS = [
         learning_rate_init=0.01,
         **FAST,
     ),
+    # efficient ensembles, alone and with an embedding and skips
+    DeepMLPClassifier(n_ensemble=3, **FAST),
+    DeepMLPClassifier(
+        hidden_layer_sizes=(16, 16),
+        n_ensemble=2,
+        numeric_embedding="periodic",
+        residual=True,
+        layer_norm=True,
+        **FAST,
+    ),
+    DeepMLPRegressor(n_ensemble=3, scale_target=True, learning_rate_init=0.01, **FAST),
     # scaled targets, standardised and (Poisson) divided by their mean
     DeepMLPRegressor(scale_target=True, **FAST),
     DeepMLPRegressor(

@@ -280,3 +280,47 @@ def test_an_embedding_regressor_with_scaled_targets(dtype):
     (prediction,) = run(reg, X.astype(dtype))
     atol = 1e-3 if dtype == np.float32 else 1e-8  # targets of size 50
     np.testing.assert_allclose(prediction.ravel(), reg.predict(X), rtol=1e-5, atol=atol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
+def test_an_ensemble_with_embeddings_and_skips(dtype, target):
+    X_train, X_test, y_train, _ = data(target)
+    clf = fit(
+        DeepMLPClassifier(
+            (8, 8),
+            n_ensemble=3,
+            numeric_embedding="periodic",
+            embedding_dim=3,
+            embedding_frequencies=2,
+            residual=True,
+            layer_norm=[False, True],
+            max_iter=30,
+            random_state=0,
+        ),
+        X_train,
+        y_train,
+    )
+    check_classifier(clf, X_test, dtype, ATOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_an_ensemble_regressor(dtype, loss):
+    X, _ = make_classification(n_samples=200, n_features=5, random_state=0)
+    y = np.exp(X[:, :2] / 3)
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(8,),
+            loss=loss,
+            n_ensemble=4,
+            scale_target=True,
+            max_iter=30,
+            random_state=0,
+        ),
+        X,
+        y,
+    )
+    (prediction,) = run(reg, X.astype(dtype))
+    atol = 1e-4 if dtype == np.float32 else 1e-9
+    np.testing.assert_allclose(prediction, reg.predict(X), rtol=1e-5, atol=atol)
