@@ -158,52 +158,9 @@ class Network:
         self.out_activation = out_activation
         self.reported_loss = not exact_loss
         self.dtype = np.dtype(dtype)
-        self.n_coefs = sum(i * o for i, o in pairwise(self.layer_units))
-        n_normalised = sum(n for on, n in zip(self.batch_norm, layer_units[1:]) if on)
-        n_layer_normed = sum(n for on, n in zip(self.layer_norm, layer_units[1:]) if on)
-        n_before_ln = self.n_coefs + sum(self.layer_units[1:]) + 2 * n_normalised
-        n_before_front = n_before_ln + 2 * n_layer_normed
-        # the parameters of the boxes before the first layer
-        front = {} if embedding is None else embedding_shapes(*embedding)
         self.n_ensemble = int(n_ensemble)
-        adapters = {}
-        if self.n_ensemble > 1:
-            adapters = adapter_shapes(self.layer_units, self.n_ensemble)
-        tail = {**front, **adapters}
-        self.n_params = n_before_front + sum(map(math.prod, tail.values()))
-        self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
-        self.params, self.stats = np.split(self.storage, [self.n_params])
-        self.grad = np.zeros(self.n_params, dtype=self.dtype)
-        units, norm = self.layer_units, self.batch_norm
-        self.coefs, self.intercepts, self.gammas, self.betas = _views(
-            self.params, units, norm
-        )
-        self.dcoefs, self.dintercepts, self.dgammas, self.dbetas = _views(
-            self.grad, units, norm
-        )
-        self.means, self.vars = _pair_views(self.stats, units, norm)
-        ln = self.layer_norm
-        self.ln_gammas, self.ln_betas = _pair_views(
-            self.params[n_before_ln:], units, ln
-        )
-        self.ln_dgammas, self.ln_dbetas = _pair_views(
-            self.grad[n_before_ln:], units, ln
-        )
-        params = _shaped_views(self.params[n_before_front:], tail)
-        grads = _shaped_views(self.grad[n_before_front:], tail)
-        self.front_params = {name: params[name] for name in front}
-        self.front_grads = {name: grads[name] for name in front}
-        self.adapters = {name: params[name] for name in adapters}
-        self.dadapters = {name: grads[name] for name in adapters}
+        self._allocate(embedding)
         self._input_grad = embedding is not None  # the first layer's dX
-        for gammas, on in (
-            (self.gammas, norm),
-            (self.vars, norm),
-            (self.ln_gammas, ln),
-        ):
-            for layer, active in enumerate(on):
-                if active:  # the identity transformation until trained
-                    gammas[layer][...] = 1
         hidden = [self._hidden_block(k) for k in range(n_hidden)]
         self._drawing = [  # per hidden block: its box that draws masks, or None
             next((box for box in block.boxes if hasattr(box, "draw")), None)
@@ -212,10 +169,60 @@ class Network:
         front = self._front_blocks(input_scaling, embedding)
         self._n_front = len(front)  # blocks on m rows; the others on k * m
         self.blocks = [*front, *hidden, Block([self._linear(n_hidden)])]
-        self.output = Output(out_activation, units[-1], self.reported_loss, self.dtype)
+        self.output = Output(
+            out_activation, self.layer_units[-1], self.reported_loss, self.dtype
+        )
         boxes = [box for block in self.blocks for box in block.boxes]
         self._weighs_rows = any(getattr(b, "uses_row_weights", 0) for b in boxes)
         self._rows = None
+
+    def _allocate(self, embedding):
+        """The flat vectors and their views, in the layout of the module's
+        docstring: weights, biases, batch norm's and layer norm's pairs, then
+        the tail of named arrays (the embedding's, the ensemble's adapters);
+        the running statistics after the parameters, in ``storage``."""
+        units, norm, ln = self.layer_units, self.batch_norm, self.layer_norm
+        self.n_coefs = sum(i * o for i, o in pairwise(units))
+        n_normalised = sum(n for on, n in zip(norm, units[1:]) if on)
+        n_layer_normed = sum(n for on, n in zip(ln, units[1:]) if on)
+        n_before_ln = self.n_coefs + sum(units[1:]) + 2 * n_normalised
+        n_before_tail = n_before_ln + 2 * n_layer_normed
+        front = {} if embedding is None else embedding_shapes(*embedding)
+        adapters = {}
+        if self.n_ensemble > 1:
+            adapters = adapter_shapes(units, self.n_ensemble)
+        tail = {**front, **adapters}
+        self.n_params = n_before_tail + sum(map(math.prod, tail.values()))
+        self.storage = np.zeros(self.n_params + 2 * n_normalised, dtype=self.dtype)
+        self.params, self.stats = np.split(self.storage, [self.n_params])
+        self.grad = np.zeros(self.n_params, dtype=self.dtype)
+        self.coefs, self.intercepts, self.gammas, self.betas = _views(
+            self.params, units, norm
+        )
+        self.dcoefs, self.dintercepts, self.dgammas, self.dbetas = _views(
+            self.grad, units, norm
+        )
+        self.means, self.vars = _pair_views(self.stats, units, norm)
+        self.ln_gammas, self.ln_betas = _pair_views(
+            self.params[n_before_ln:], units, ln
+        )
+        self.ln_dgammas, self.ln_dbetas = _pair_views(
+            self.grad[n_before_ln:], units, ln
+        )
+        params = _shaped_views(self.params[n_before_tail:], tail)
+        grads = _shaped_views(self.grad[n_before_tail:], tail)
+        self.front_params = {name: params[name] for name in front}
+        self.front_grads = {name: grads[name] for name in front}
+        self.adapters = {name: params[name] for name in adapters}
+        self.dadapters = {name: grads[name] for name in adapters}
+        for gammas, on in (
+            (self.gammas, norm),
+            (self.vars, norm),
+            (self.ln_gammas, ln),
+        ):
+            for layer, active in enumerate(on):
+                if active:  # the identity transformation until trained
+                    gammas[layer][...] = 1
 
     def _linear(self, k):
         if self.n_ensemble > 1:

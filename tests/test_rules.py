@@ -12,6 +12,7 @@ CASES = [
     (dict(solver="lbfgs", dropout=0.2), "fit", "dropout is not supported"),
     (dict(hidden_layer_sizes=(4, 1), layer_norm=True), "fit", "layer_norm cannot"),
     (dict(batch_norm=True, layer_norm=True), "fit", "Hidden layer 0 has both"),
+    (dict(batch_norm=True, n_ensemble=2), "fit", "batch_norm cannot be combined"),
     (dict(solver="lbfgs", weight_decay=0.1), "fit", "weight_decay is a step"),
     (dict(solver="lbfgs", max_grad_norm=1.0), "fit", "max_grad_norm is a step"),
     (dict(solver="sgd", learning_rate="adaptive", warmup_epochs=2), "fit", "warmup"),
