@@ -286,6 +286,17 @@ PARAMETERS = Template(
         ``weight_decay``. Needs dense X. None feeds the columns to the first
         layer as they are, as $reference does.
 
+    embedding_dim : int, default=16
+        Values per embedded column (``numeric_embedding``).
+
+    embedding_frequencies : int, default=16
+        Learned frequencies per embedded column (``numeric_embedding``).
+
+    embedding_scale : float, default=0.1
+        Standard deviation of the frequencies' initial values, ``c ~ N(0,
+        embedding_scale^2)`` (``numeric_embedding``): small values start
+        from slow, nearly linear functions of standardised columns.
+
     n_ensemble : int, default=1
         Members of an efficient ensemble in one network (BatchEnsemble, as
         in TabM): the members share every weight matrix, and each has, per
@@ -299,17 +310,6 @@ PARAMETERS = Template(
         ``ensemble_intercepts_``), and ``alpha`` and ``weight_decay`` apply to
         the shared weights only. Not with ``batch_norm``. 1 is a plain
         network, as in $reference.
-
-    embedding_dim : int, default=16
-        Values per embedded column (``numeric_embedding``).
-
-    embedding_frequencies : int, default=16
-        Learned frequencies per embedded column (``numeric_embedding``).
-
-    embedding_scale : float, default=0.1
-        Standard deviation of the frequencies' initial values, ``c ~ N(0,
-        embedding_scale^2)`` (``numeric_embedding``): small values start
-        from slow, nearly linear functions of standardised columns.
 
 """
 )
@@ -367,12 +367,12 @@ ATTRIBUTES = Template(
         Whether each hidden layer adds its input to its output (see
         ``residual``).
 
-    input_offset_, input_factor_ : ndarray of shape (n_features_in_,)
+    input_offset_, input_factor_ : ndarray of shape (n_features,)
         With ``input_scaling='robust'``: each column becomes ``(x -
         input_offset_) * input_factor_``, smoothly clipped where
         ``input_scaled_``; a column left alone has offset 0 and factor 1.
 
-    input_scaled_ : ndarray of bool of shape (n_features_in_,)
+    input_scaled_ : ndarray of bool of shape (n_features,)
         With ``input_scaling='robust'``: the columns scaled and clipped (the
         others have at most two distinct values).
 
@@ -387,7 +387,7 @@ ATTRIBUTES = Template(
     ensemble_intercepts_ : list of ndarray of shape (n_ensemble, n_units)
         With ``n_ensemble`` above 1: each layer's members' biases. Live.
 
-    embedded_features_ : ndarray of bool of shape (n_features_in_,)
+    embedded_features_ : ndarray of bool of shape (n_features,)
         With ``numeric_embedding``: the columns embedded (the others pass
         through to the first layer, after the embeddings).
 
