@@ -137,6 +137,21 @@ def make_model(spec, task, X, y, seed):
     raise ValueError(f"unknown model {spec!r}")
 
 
+def signature(spec, task):
+    """What ``spec`` trains, as text: our estimators' arguments (the
+    recipe's as ``recommended_params`` gives them today), the peers' names.
+    A record counts for ``spec`` only while its signature is current, so
+    that a changed recipe is measured anew rather than read from old runs."""
+    name, overrides = parse_model(spec)
+    if name != "recipe":
+        return spec
+    from sk_deepmlp import recommended_params
+
+    X, y = np.zeros((8, 2)), np.arange(8.0) % 2
+    params = {**recommended_params(X, y, task=task), **overrides}
+    return repr(sorted(params.items()))
+
+
 def fit_one(table, spec, seed, fold, raw_targets):
     """Fit one model on one training fold; its test score and seconds."""
     from sklearn.compose import TransformedTargetRegressor
@@ -168,6 +183,7 @@ def fit_one(table, spec, seed, fold, raw_targets):
         "table": table,
         "task": task,
         "model": spec,
+        "signature": signature(spec, task),
         "targets": "raw" if raw_targets else "standardised",
         "seed": seed,
         "fold": fold,
@@ -183,7 +199,7 @@ def read_results(path):
 
 
 def key(r):
-    return r["table"], r["model"], r["targets"], r["seed"], r["fold"]
+    return r["table"], r["signature"], r["targets"], r["seed"], r["fold"]
 
 
 def run(args, tables, models):
@@ -197,7 +213,7 @@ def run(args, tables, models):
         for m in models
         for s in range(args.seeds)
         for f in range(5)
-        if (t, m, targets, s, f) not in done
+        if (t, signature(m, TABLES[t].task), targets, s, f) not in done
     ]
     print(
         f"{len(todo)} fits to run ({len(done)} already in {args.results})", flush=True
@@ -216,7 +232,7 @@ def report(args, tables, models):
     records = [r for r in read_results(args.results) if r["targets"] == targets]
     by = {}
     for r in records:
-        by.setdefault((r["table"], r["model"]), {})[(r["seed"], r["fold"])] = r
+        by.setdefault((r["table"], r["signature"]), {})[(r["seed"], r["fold"])] = r
     ref = models[0]
     print(
         f"score x 100 ({targets} targets); gain over {ref} in points; "
@@ -234,7 +250,7 @@ def report(args, tables, models):
         secs = dict.fromkeys(models, 0.0)
         print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in labels) + "   n")
         for t in rows:
-            runs = [by.get((t, m), {}) for m in models]
+            runs = [by.get((t, signature(m, task)), {}) for m in models]
             common = set.intersection(*(set(r) for r in runs))
             if not common:
                 continue

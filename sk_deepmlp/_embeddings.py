@@ -64,7 +64,10 @@ def embed(X, embedded, frequencies, coefs, intercepts, keep=None):
     dim = coefs.shape[2]
     x = np.ascontiguousarray(X[:, embedded].T)  # (n_embedded, m)
     theta = x[:, :, None] * (TWO_PI * frequencies.astype(dtype, copy=False))[:, None, :]
-    V = np.concatenate([np.sin(theta), np.cos(theta)], axis=2)  # (n_e, m, 2k)
+    V = np.empty((n_embedded, m, 2 * theta.shape[2]), dtype=dtype)  # (n_e, m, 2k)
+    k = theta.shape[2]
+    np.sin(theta, out=V[:, :, :k])
+    np.cos(theta, out=V[:, :, k:])
     H = np.matmul(V, coefs.astype(dtype, copy=False))
     H += intercepts.astype(dtype, copy=False)[:, None, :]
     np.maximum(H, 0, out=H)  # ReLU, in place: H > 0 wherever E > 0
@@ -72,23 +75,24 @@ def embed(X, embedded, frequencies, coefs, intercepts, keep=None):
     out[:, : n_embedded * dim].reshape(m, n_embedded, dim)[...] = H.transpose(1, 0, 2)
     out[:, n_embedded * dim :] = X[:, ~embedded]
     if keep is not None:
-        keep.update(x=x, theta=theta, V=V, E=H)
+        keep.update(x=x, V=V, E=H)
     return out
 
 
 def embed_backward(dOut, keep, coefs, dfrequencies, dcoefs, dintercepts):
     """Write the gradients of ``c``, ``L`` and ``b`` from that of ``embed``'s
     output; nothing is returned (the input needs no gradient)."""
-    x, theta, V, E = keep["x"], keep["theta"], keep["V"], keep["E"]
+    x, V, E = keep["x"], keep["V"], keep["E"]
     n_embedded, m, dim = E.shape
-    k = theta.shape[2]
+    k = V.shape[2] // 2
     dE = dOut[:, : n_embedded * dim].reshape(m, n_embedded, dim).transpose(1, 0, 2)
     dH = dE * (E > 0)  # (n_e, m, d_e)
     np.matmul(V.transpose(0, 2, 1), dH, out=dcoefs)
     dintercepts[...] = dH.sum(axis=1)
     dV = np.matmul(dH, coefs.transpose(0, 2, 1))  # (n_e, m, 2k)
-    dtheta = dV[:, :, :k] * np.cos(theta)
-    dtheta -= dV[:, :, k:] * np.sin(theta)
+    # the forward's sines and cosines, in V: no second pass of trigonometry
+    dtheta = dV[:, :, :k] * V[:, :, k:]
+    dtheta -= dV[:, :, k:] * V[:, :, :k]
     # theta = 2 pi c x: d theta / dc = 2 pi x, summed over the rows
     dfrequencies[...] = TWO_PI * np.matmul(x[:, None, :], dtheta)[:, 0, :]
 

@@ -107,7 +107,7 @@ class EnsembleLinear:
         k, P = self.k, self._P
         dZ3 = dZ.reshape(k, P.shape[1], -1)
         self.dB[...] = dZ3.sum(axis=1)
-        self.dS[...] = (dZ3 * P).sum(axis=1)
+        np.einsum("kmn,kmn->kn", dZ3, P, out=self.dS)  # no (k, m, n) temporary
         G = (dZ3 * self.S[:, None, :]).reshape(k * P.shape[1], -1)
         if sparse.issparse(self._A):
             return self._sparse_backward(G.reshape(k, P.shape[1], -1), batch)
@@ -115,8 +115,10 @@ class EnsembleLinear:
         if batch.l2:
             self.dW += np.multiply(self.W, batch.l2, out=self._l2_work)
         dAR = np.matmul(G, self.W.T).reshape(k, P.shape[1], -1)
-        A = self._A[None, :, :] if self.shared_input else self._A
-        self.dR[...] = (dAR * A).sum(axis=1)
+        if self.shared_input:
+            np.einsum("kmi,mi->ki", dAR, self._A, out=self.dR)
+        else:
+            np.einsum("kmi,kmi->ki", dAR, self._A, out=self.dR)
         if not self.needs_dx:
             return None
         dA = dAR * self.R[:, None, :]
