@@ -94,12 +94,13 @@ def test_refuses_text_and_mismatched_lengths(binary_data):
 
 
 def test_the_user_guide_gives_a_reason_for_every_ingredient(binary_data):
-    """The guide's list must follow the configuration when it changes."""
+    """The guide's list must follow the configurations when they change."""
     guide = (Path(__file__).parents[1] / "docs" / "user_guide.rst").read_text()
     section = guide.split("A recommended configuration\n")[1].split("\n---")[0]
     X, y = binary_data
-    for name in recommended_params(X, y, task="classification"):
-        assert f"``{name}=" in section, f"the user guide does not explain {name}"
+    for task in ("classification", "regression"):
+        for name in recommended_params(X, y, task=task):
+            assert f"``{name}=" in section, f"the user guide does not explain {name}"
 
 
 @pytest.mark.parametrize(
