@@ -150,3 +150,15 @@ def test_regression_refuses_label_matrices(binary_data):
     X, y = binary_data
     with pytest.raises(ValueError, match="needs real-valued targets"):
         recommended_params(X, np.column_stack([y, 1 - y]), task="regression")
+
+
+def test_sparse_data_gets_the_recipe_without_embeddings(binary_data):
+    X, y = binary_data
+    dense = recommended_params(X, y, task="classification")
+    sparse_ = recommended_params(sparse.csr_matrix(X), y, task="classification")
+    assert dense["numeric_embedding"] == "periodic"
+    assert set(dense) - set(sparse_) == {
+        "numeric_embedding",
+        "embedding_dim",
+        "embedding_frequencies",
+    }
