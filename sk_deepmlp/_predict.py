@@ -77,12 +77,19 @@ class PredictionMixin:
         """
         if coefs is None:
             coefs, intercepts, steps = self._inference_layers()
-        X = self._transform_front(X)  # the network's boxes before its first layer
-        if self._n_members() > 1:
-            adapters = tuple(getattr(self, name) for name in ENSEMBLE)
-            return ensemble_logits(
-                X, coefs, adapters, self._activations, steps, self.out_activation_
-            )
+        state = vars(self)
+        # one look for a plain model (a small prediction's few microseconds)
+        if (
+            "input_scaled_" in state
+            or "embedded_features_" in state
+            or "ensemble_input_scales_" in state
+        ):
+            X = self._transform_front(X)  # the boxes before the first layer
+            if "ensemble_input_scales_" in state:
+                adapters = tuple(state[name] for name in ENSEMBLE)
+                return ensemble_logits(
+                    X, coefs, adapters, self._activations, steps, self.out_activation_
+                )
         # overflow is the callers' to judge (inf logits are reported, not
         # warned about): they run this under np.errstate(over="ignore", ...)
         return predict_logits(
