@@ -35,10 +35,10 @@ and ``weight_decay`` apply to ``W`` only, not to the adapters.
 import numpy as np
 from scipy import sparse
 
+from ._activations import ACTIVATIONS
 from ._blas import matmul
-
-#: The adapters of each layer, in their order in the flat vector
-ADAPTERS = ("input_scales", "output_scales", "intercepts")
+from ._layernorm import layer_norm
+from ._losses import OUTPUT_ACTIVATIONS
 
 
 def adapter_shapes(layer_units, k):
@@ -157,10 +157,6 @@ def ensemble_logits(X, coefs, adapters, activations, steps, out_activation):
     layer; ``steps`` is ``_network.inference_steps``'s per-layer layer
     normalisation and skips (or None). Memory: ``k`` times a plain pass.
     """
-    from ._activations import ACTIVATIONS
-    from ._layernorm import layer_norm
-    from ._losses import OUTPUT_ACTIVATIONS
-
     R, S, B = adapters
     k, m = R[0].shape[0], X.shape[0]
     dtype = np.result_type(X.dtype, coefs[0].dtype)
