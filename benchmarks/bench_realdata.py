@@ -233,10 +233,11 @@ def run(args, tables, models):
     args.results.parent.mkdir(parents=True, exist_ok=True)
     jobs = (delayed(fit_one)(*job, args.raw_targets) for job in todo)
     results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(jobs)
-    with _open(args.results, "a") as out:
-        for record in results:
+    for record in results:
+        # closed after each record: a gzip member is only readable once
+        # closed, so a run stopped midway keeps every fit it finished
+        with _open(args.results, "a") as out:
             out.write(json.dumps(record) + "\n")
-            out.flush()
 
 
 def report(args, tables, models):
