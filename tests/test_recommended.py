@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from sklearn.base import clone
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
@@ -53,8 +54,9 @@ def test_inputs_are_left_untouched(binary_data):
     ],
     ids=["sparse", "string labels", "lists", "multilabel"],
 )
-def test_accepts_what_fit_accepts(binary_data, make_input):
-    X, y = make_input(*binary_data)
+def test_accepts_what_fit_accepts(make_input):
+    # enough rows for the embeddings (40 per column)
+    X, y = make_input(*make_classification(n_samples=300, n_features=6, random_state=0))
     params = recommended_params(X, y, task="classification")
     model = DeepMLPClassifier(**{**params, "max_iter": 20}, random_state=0)
     with pytest.warns(ConvergenceWarning):  # 20 of 300 epochs
@@ -62,9 +64,10 @@ def test_accepts_what_fit_accepts(binary_data, make_input):
     assert model.predict(X).shape == np.shape(y)
 
 
-def test_accepts_a_dataframe(binary_data):
+@pytest.mark.parametrize("n_samples", [120, 300])  # without and with embeddings
+def test_accepts_a_dataframe(n_samples):
     pd = pytest.importorskip("pandas")
-    X, y = binary_data
+    X, y = make_classification(n_samples=n_samples, n_features=6, random_state=0)
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     assert recommended_params(
         frame, pd.Series(y), task="classification"
@@ -152,13 +155,40 @@ def test_regression_refuses_label_matrices(binary_data):
         recommended_params(X, np.column_stack([y, 1 - y]), task="regression")
 
 
-def test_sparse_data_gets_the_recipe_without_embeddings(binary_data):
-    X, y = binary_data
+EMBEDDING_KEYS = {"numeric_embedding", "embedding_dim", "embedding_frequencies"}
+
+
+def test_sparse_data_gets_the_recipe_without_embeddings():
+    X, y = make_classification(n_samples=400, n_features=6, random_state=0)
     dense = recommended_params(X, y, task="classification")
     sparse_ = recommended_params(sparse.csr_matrix(X), y, task="classification")
     assert dense["numeric_embedding"] == "periodic"
-    assert set(dense) - set(sparse_) == {
-        "numeric_embedding",
-        "embedding_dim",
-        "embedding_frequencies",
+    assert set(dense) - set(sparse_) == EMBEDDING_KEYS
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_embeddings_need_40_rows_per_embedded_column(task):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(240, 6))
+    y = rng.integers(0, 2, 240) if task == "classification" else rng.normal(size=240)
+    assert EMBEDDING_KEYS <= set(recommended_params(X, y, task=task))
+    params = recommended_params(X[:239], y[:239], task=task)
+    assert not EMBEDDING_KEYS & set(params)
+    # the rest of the recipe is the same
+    assert params == {
+        k: v
+        for k, v in recommended_params(X, y, task=task).items()
+        if k not in EMBEDDING_KEYS
     }
+
+
+def test_binary_and_one_hot_columns_do_not_count_against_the_embeddings():
+    rng = np.random.default_rng(0)
+    numeric = rng.normal(size=(100, 2))
+    flags = rng.integers(0, 2, size=(100, 30)) * 3.0 - 1.0  # any two values
+    one_hot = np.eye(4)[rng.integers(0, 4, 100)]
+    y = rng.integers(0, 2, 100)
+    X = np.hstack([numeric, flags, one_hot])  # 36 columns, 2 embedded
+    assert EMBEDDING_KEYS <= set(recommended_params(X, y, task="classification"))
+    X = np.hstack([rng.normal(size=(100, 3)), flags])  # 3 embedded: 120 rows needed
+    assert not EMBEDDING_KEYS & set(recommended_params(X, y, task="classification"))
