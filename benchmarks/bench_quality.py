@@ -137,6 +137,7 @@ def ablations():
         "no alpha 1.0": dict(alpha=1e-4),
         "no dropout": dict(dropout=0.0),
         "no smoothing": dict(label_smoothing=0.0),
+        "no embeddings": dict(numeric_embedding=None),
     }
 
 
@@ -166,8 +167,10 @@ def main():
     )
     parser.add_argument(
         "--ablation",
-        action="store_true",
-        help="also the recommended configuration without each ingredient",
+        nargs="?",
+        const="all",
+        help="also the recommended configuration without each ingredient "
+        "(or without those named, comma-separated: --ablation 'no dropout')",
     )
     args = parser.parse_args()
     n_splits, seeds = (3, [0]) if args.quick else (5, [0, 1, 2])
@@ -187,9 +190,16 @@ def main():
         "recommended": recommended(),
     }
     if args.ablation:
-        configs.update(
-            {name: recommended(**undo) for name, undo in ablations().items()}
-        )
+        chosen = ablations()
+        if args.ablation != "all":
+            names = args.ablation.split(",")
+            unknown = set(names) - set(chosen)
+            if unknown:
+                parser.error(
+                    f"unknown ablations {sorted(unknown)}; known: {list(chosen)}"
+                )
+            chosen = {name: chosen[name] for name in names}
+        configs.update({name: recommended(**undo) for name, undo in chosen.items()})
     names = list(configs)
     print(f"accuracy (%) over {n_splits} folds x {len(seeds)} seeds; fit seconds")
     print(f"{'data':<16}" + "".join(f"{n[:16]:>17}{'s':>7}" for n in names))
