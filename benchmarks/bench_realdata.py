@@ -49,37 +49,9 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from _realdata import TABLES, load  # noqa: E402
+from _realdata import TABLES, fold_data  # noqa: E402
 
-MAX_ROWS = 10_000
 RESULTS = pathlib.Path(__file__).parent / "results" / "realdata.jsonl.gz"
-
-
-def preprocessing(X):
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    numbers = [c for c in X.columns if X[c].dtype != object]
-    text = [c for c in X.columns if X[c].dtype == object]
-    return ColumnTransformer(
-        [
-            (
-                "num",
-                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-                numbers,
-            ),
-            (
-                "cat",
-                make_pipeline(
-                    SimpleImputer(strategy="constant", fill_value="missing"),
-                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                ),
-                text,
-            ),
-        ]
-    )
 
 
 def split_top_level(text, sep=","):
@@ -159,32 +131,6 @@ def signature(spec, table):
     return repr(sorted(params.items()))
 
 
-@functools.cache
-def table_data(table):
-    """``(X, y, task)`` of ``table``, subsampled to ``MAX_ROWS`` rows (the
-    same rows for every model and seed)."""
-    X, y, task = load(table)
-    if len(y) > MAX_ROWS:
-        keep = np.sort(np.random.default_rng(0).choice(len(y), MAX_ROWS, replace=False))
-        X, y = X.iloc[keep].reset_index(drop=True), y[keep]
-    return X, y, task
-
-
-def fold_data(table, seed, fold):
-    """``(X_train, y_train, X_test, y_test, task)`` of one fold, preprocessed
-    with statistics of its training rows."""
-    from sklearn.model_selection import KFold, StratifiedKFold
-
-    X, y, task = table_data(table)
-    Split = StratifiedKFold if task == "classification" else KFold
-    train, test = list(Split(5, shuffle=True, random_state=seed).split(X, y))[fold]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        prep = preprocessing(X).fit(X.iloc[train])
-        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
-    return X_train, y[train], X_test, y[test], task
-
-
 def fit_one(table, spec, seed, fold, raw_targets):
     """Fit one model on one training fold; its test score and seconds."""
     from sklearn.compose import TransformedTargetRegressor
@@ -207,7 +153,6 @@ def fit_one(table, spec, seed, fold, raw_targets):
         "table": table,
         "task": task,
         "model": spec,
-        "signature": signature(spec, table),
         "targets": "raw" if raw_targets else "standardised",
         "seed": seed,
         "fold": fold,
@@ -255,6 +200,8 @@ def run(args, tables, models):
     jobs = (delayed(fit_one)(*job, args.raw_targets) for job in todo)
     results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(jobs)
     for record in results:
+        # here, not in the worker: loky cannot send the cached function there
+        record["signature"] = signature(record["model"], record["table"])
         # closed after each record: a gzip member is only readable once
         # closed, so a run stopped midway keeps every fit it finished
         with _open(args.results, "a") as out:
