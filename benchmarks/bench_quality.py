@@ -19,8 +19,9 @@ Below the table: the mean and the worst gain in accuracy over MLPClassifier's
 defaults (points), and the fit time against MLPClassifier's: the largest ratio
 over the data sets and the ratio of the totals.
 
-Run: ``python benchmarks/bench_quality.py`` (about 4 minutes on 2 cores; 20
-with ``--ablation``), or ``--quick`` for 3 folds x 1 seed.
+Run: ``python benchmarks/bench_quality.py`` (about 8 minutes on 2 cores, most
+of it the embeddings on the 10-class set; about an hour with the whole
+``--ablation``), or ``--quick`` for 3 folds x 1 seed.
 """
 
 import argparse
