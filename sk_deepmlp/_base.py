@@ -133,6 +133,7 @@ class BaseDeepMLP(
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],
         "embedding_scale": [Interval(Real, 0, None, closed="neither")],
+        "embedding_alpha": [Interval(Real, 0, None, closed="left")],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 

@@ -44,17 +44,21 @@ class Batch:
         One dropout mask per hidden block.
     l2 : float
         The factor of the L2 penalty's gradient, ``alpha / sum(s)``.
+    embedding_l2 : float
+        The same for the embedding's frequencies, ``embedding_alpha /
+        sum(s)``.
     stats_momentum : float or None
         Weight of the old value in running statistics (batch norm's); None
         freezes them.
     """
 
-    __slots__ = ("row_weights", "masks", "l2", "stats_momentum")
+    __slots__ = ("row_weights", "masks", "l2", "embedding_l2", "stats_momentum")
 
     def __init__(self, row_weights=None, masks=None, l2=0.0, stats_momentum=None):
         self.row_weights = row_weights
         self.masks = masks
         self.l2 = l2
+        self.embedding_l2 = 0.0
         self.stats_momentum = stats_momentum
 
 

@@ -158,6 +158,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         embedding_dim=16,
         embedding_frequencies=16,
         embedding_scale=0.1,
+        embedding_alpha=0.0,
         n_ensemble=1,
         class_weight=None,
         label_smoothing=0.0,

@@ -297,6 +297,14 @@ PARAMETERS = Template(
         embedding_scale^2)`` (``numeric_embedding``): small values start
         from slow, nearly linear functions of standardised columns.
 
+    embedding_alpha : float, default=0.0
+        L2 penalty on the embedding's frequencies, in ``alpha``'s units
+        (``embedding_alpha / (2 m) * ||c||^2`` joins the loss;
+        ``numeric_embedding``). It pulls them towards 0, towards slower and
+        smoother functions of each column: without it the frequencies can
+        grow until the embeddings fit noise. 0 leaves them free, as in the
+        papers.
+
     n_ensemble : int, default=1
         Members of an efficient ensemble in one network (BatchEnsemble, as
         in TabM): the members share every weight matrix, and each has, per

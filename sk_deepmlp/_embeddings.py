@@ -23,7 +23,10 @@ Backward, with ``dH = dE * (H > 0)`` for ``H = v_j L_j + b_j``::
 The input's own gradient is never needed: the embedding is the first box
 with parameters. ``c``, ``L`` and ``b`` are trained by every solver and left
 alone by ``alpha`` and ``weight_decay`` (as normalisation's ``gamma`` and
-``beta`` are). They start as ``c ~ N(0, sigma^2)`` (``embedding_scale``) and
+``beta`` are). ``embedding_alpha`` penalises the frequencies alone,
+``embedding_alpha / (2 m) ||c||^2``, whose gradient ``embedding_alpha / m *
+c`` pulls them towards slow, smooth functions of each column. They start
+as ``c ~ N(0, sigma^2)`` (``embedding_scale``) and
 ``L, b ~ U(-1/sqrt(2k), 1/sqrt(2k))``, a linear layer's usual start.
 
 All features are computed at once, feature-major: ``(n_embedded, m, .)``
@@ -41,6 +44,16 @@ def embedding_width(n_features, n_embedded, dim):
     """The first layer's input width: ``dim`` per embedded feature, and one
     per feature that passes through."""
     return n_embedded * dim + n_features - n_embedded
+
+
+def embedding_shapes(embedded, n_frequencies, dim):
+    """The shapes of the periodic embedding's parameters, in their order."""
+    n = int(np.count_nonzero(embedded))
+    return {
+        "frequencies": (n, n_frequencies),
+        "coefs": (n, 2 * n_frequencies, dim),
+        "intercepts": (n, dim),
+    }
 
 
 def init_embedding(n_embedded, n_frequencies, dim, scale, random_state):
@@ -129,4 +142,6 @@ class PeriodicEmbedding:
             self.dcoefs,
             self.dintercepts,
         )
+        if batch.embedding_l2:  # d/dc of embedding_alpha / (2 m) ||c||^2
+            self.dfrequencies += batch.embedding_l2 * self.frequencies
         return None  # the input's gradient is never needed

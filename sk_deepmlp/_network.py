@@ -31,7 +31,7 @@ from ._blocks import (
     Output,
     Residual,
 )
-from ._embeddings import PeriodicEmbedding
+from ._embeddings import PeriodicEmbedding, embedding_shapes
 from ._ensemble import EnsembleLinear, adapter_shapes
 from ._inputs import InputScaling
 from ._layernorm import LayerNorm
@@ -70,16 +70,6 @@ def _shaped_views(flat, shapes):
         views[name] = flat[start : start + size].reshape(shape)
         start += size
     return views
-
-
-def embedding_shapes(embedded, n_frequencies, dim):
-    """The shapes of the periodic embedding's parameters, in their order."""
-    n = int(np.count_nonzero(embedded))
-    return {
-        "frequencies": (n, n_frequencies),
-        "coefs": (n, 2 * n_frequencies, dim),
-        "intercepts": (n, dim),
-    }
 
 
 class Network:
@@ -128,6 +118,8 @@ class Network:
         step is an ``EnsembleLinear`` whose adapters (``adapters``, views
         ``R0, S0, B0, R1, ...``) come last in ``params``, and a batch of
         ``m`` rows runs as ``n_ensemble * m`` after the front boxes.
+    embedding_alpha : float, default=0.0
+        The L2 penalty of the embedding's frequencies (``_embeddings``).
     """
 
     def __init__(
@@ -145,8 +137,10 @@ class Network:
         input_scaling=None,
         embedding=None,
         n_ensemble=1,
+        embedding_alpha=0.0,
     ):
         self.layer_units = list(layer_units)
+        self.embedding_alpha = float(embedding_alpha) if embedding else 0.0
         self.activations = list(activations)
         n_hidden = len(self.activations)
         self.dropout = list(dropout) if dropout else [0.0] * n_hidden
@@ -412,6 +406,10 @@ class Network:
         if alpha:
             W_flat = self.params[: self.n_coefs]
             loss += 0.5 * alpha * float(np.dot(W_flat, W_flat)) / sw_sum
+        if self.embedding_alpha:  # the frequencies' own penalty, in alpha's units
+            batch.embedding_l2 = self.embedding_alpha / sw_sum
+            c = self.front_params["frequencies"].ravel()
+            loss += 0.5 * batch.embedding_l2 * float(np.dot(c, c))
         # dZ = d/dZ loss(y, out(Z)) = (out(Z) - y) / m for canonical pairs
         dZ = self.output.backward(Y, sample_weight)
         batch.l2 = alpha / sw_sum  # d/dW of alpha / (2 m) ||W||^2

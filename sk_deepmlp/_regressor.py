@@ -156,6 +156,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         embedding_dim=16,
         embedding_frequencies=16,
         embedding_scale=0.1,
+        embedding_alpha=0.0,
         n_ensemble=1,
         scale_target=False,
     ):

@@ -68,8 +68,16 @@ def test_gradients_with_each_activation(data, activation):
         dict(layer_norm=True, input_scaling="robust"),
         dict(alpha=0.1, sample_weight=True),
         dict(regressor=True, scale_target=True),
+        dict(embedding_alpha=3.0, alpha=0.1, sample_weight=True),
     ],
-    ids=["dropout", "batch norm", "layer norm", "sample weights", "regressor"],
+    ids=[
+        "dropout",
+        "batch norm",
+        "layer norm",
+        "sample weights",
+        "regressor",
+        "frequency penalty",
+    ],
 )
 def test_gradients_beside_other_features(data, params):
     X, y = data
@@ -144,3 +152,30 @@ def test_a_callback_snapshot_does_not_move_with_training(data):
     snapshot = clf._reconstruction_attributes()
     clf.embedding_coefs_ += 1.0  # as training would, in place
     assert not np.array_equal(snapshot["embedding_coefs_"], clf.embedding_coefs_)
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_the_frequency_penalty_pulls_the_frequencies_towards_zero(data, solver):
+    X, y = data
+    # a large step, so that adam's frequencies can travel in 60 epochs
+    params = dict(solver=solver, max_iter=60, learning_rate_init=0.05)
+    free = fitted(X, y, **params)
+    penalised = fitted(X, y, **params, embedding_alpha=30.0)
+    norm = [np.linalg.norm(m.embedding_frequencies_) for m in (free, penalised)]
+    assert norm[1] < 0.5 * norm[0]
+
+
+def test_the_frequency_penalty_joins_the_loss(data):
+    """One full batch from the same start: the reported loss grows by
+    embedding_alpha / (2 m) ||c||^2 of the starting frequencies."""
+    X, y = data
+    start = fitted(X, y, max_iter=1)
+    one = dict(max_iter=1, batch_size=len(X), warm_start=True, shuffle=False)
+    losses = []
+    for embedding_alpha in (0.0, 4.0):
+        model = pickle.loads(pickle.dumps(start))
+        model.set_params(**one, embedding_alpha=embedding_alpha)
+        c = model.embedding_frequencies_.copy()
+        losses.append(model.fit(X, y).loss_curve_[-1])
+    expected = 0.5 * 4.0 * np.sum(c**2) / len(X)
+    np.testing.assert_allclose(losses[1] - losses[0], expected, rtol=1e-10)
