@@ -143,7 +143,8 @@ def recommended_params(X, y, task=None):
     ``DeepMLPClassifier(**recommended_params(X_train, y_train,
     task="classification"))`` trains a wider, regularised network with a
     warm-up and cosine learning-rate schedule, label smoothing and small
-    periodic embeddings of the numeric columns. ``task="regression"`` gives
+    periodic embeddings of the numeric columns, their frequencies held back
+    by a penalty. ``task="regression"`` gives
     the recipe for :class:`DeepMLPRegressor`: the same network, schedule and
     embeddings on standardised targets (``scale_target``), with early
     stopping on the validation loss. The user guide gives each
