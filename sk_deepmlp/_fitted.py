@@ -57,8 +57,7 @@ class FittedNetworkMixin:
             input_scaling=self._input_scaling(),
             embedding=self._embedding(),
             n_ensemble=self._n_members(),
-            # a training-only penalty; models pickled before it have none
-            embedding_alpha=getattr(self, "embedding_alpha", 0.0),
+            embedding_alpha=self.embedding_alpha,  # training only
         )
         net.load(
             self.coefs_,
