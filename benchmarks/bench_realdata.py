@@ -15,6 +15,8 @@ The models (``--models``, comma-separated):
 - ``mlp``: MLPClassifier / MLPRegressor with their defaults, max_iter=500;
 - ``deep``: DeepMLPClassifier / DeepMLPRegressor defaults, max_iter=500;
 - ``recipe``: ``recommended_params`` for the table's task;
+- ``recipe32``: the recipe trained in float32 (``X`` cast ahead of it, so
+  that the whole fit runs in float32);
 - ``hgb``: HistGradientBoosting with its defaults;
 - ``realmlp``: RealMLP-TD from pytabkit (optional; torch, CPU, one thread);
 - ``recipe[key=value,...]``: the recipe with arguments changed, for ablations
@@ -88,14 +90,20 @@ def make_model(spec, task, X, y, seed):
 
         cls = MLPClassifier if classify else MLPRegressor
         return cls(max_iter=500, random_state=seed, **overrides)
-    if name in ("deep", "recipe"):
+    if name in ("deep", "recipe", "recipe32"):
         from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
 
         cls = DeepMLPClassifier if classify else DeepMLPRegressor
         params = (
             {"max_iter": 500} if name == "deep" else recommended_params(X, y, task=task)
         )
-        return cls(**{**params, **overrides, "random_state": seed})
+        model = cls(**{**params, **overrides, "random_state": seed})
+        if name == "recipe32":
+            from sklearn.pipeline import make_pipeline
+            from sklearn.preprocessing import FunctionTransformer
+
+            return make_pipeline(FunctionTransformer(_to_float32), model)
+        return model
     if name == "hgb":
         from sklearn.ensemble import HistGradientBoostingClassifier as HGBC
         from sklearn.ensemble import HistGradientBoostingRegressor as HGBR
@@ -122,13 +130,18 @@ def signature(spec, table):
     so that a changed recipe is measured anew rather than read from old
     runs."""
     name, overrides = parse_model(spec)
-    if name != "recipe":
+    if name not in ("recipe", "recipe32"):
         return spec
     from sk_deepmlp import recommended_params
 
     X, y, _, _, task = fold_data(table, 0, 0)
     params = {**recommended_params(X, y, task=task), **overrides}
-    return repr(sorted(params.items()))
+    text = repr(sorted(params.items()))
+    return text if name == "recipe" else f"float32 {text}"
+
+
+def _to_float32(X):
+    return np.asarray(X, dtype=np.float32)
 
 
 def fit_one(table, spec, seed, fold, raw_targets):
