@@ -196,3 +196,24 @@ def test_binary_and_one_hot_columns_do_not_count_against_the_embeddings():
     assert EMBEDDING_KEYS <= set(recommended_params(X, y, task="classification"))
     X = np.hstack([rng.normal(size=(100, 3)), flags])  # 3 embedded: 120 rows needed
     assert not DENSE_ONLY & set(recommended_params(X, y, task="classification"))
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_the_recipe_trains_in_float32_when_given_float32(task):
+    # the user guide's advice for the recipe's fit time: float32 X makes every
+    # trained array float32, the embeddings' included, so the whole fit is
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(240, 6)).astype(np.float32)
+    y = rng.integers(0, 2, 240) if task == "classification" else rng.normal(size=240)
+    params = recommended_params(X, y, task=task)
+    assert params["numeric_embedding"] == "periodic"
+    cls = DeepMLPClassifier if task == "classification" else DeepMLPRegressor
+    params.update(max_iter=8, random_state=0)  # beyond the warm-up
+    with pytest.warns(ConvergenceWarning):
+        model = cls(**params).fit(X, y)
+    arrays = [*model.coefs_, *model.intercepts_]
+    arrays += [model.embedding_frequencies_, model.embedding_coefs_]
+    arrays += [model.embedding_intercepts_]
+    assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
+    predict = model.predict_proba if task == "classification" else model.predict
+    assert predict(X).dtype == np.float32
