@@ -54,6 +54,8 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from _realdata import TABLES, fold_data  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "realdata.jsonl.gz"
+#: the models built from ``recommended_params``, whose records are keyed by it
+RECIPES = ("recipe", "recipe32")
 
 
 def split_top_level(text, sep=","):
@@ -90,7 +92,7 @@ def make_model(spec, task, X, y, seed):
 
         cls = MLPClassifier if classify else MLPRegressor
         return cls(max_iter=500, random_state=seed, **overrides)
-    if name in ("deep", "recipe", "recipe32"):
+    if name == "deep" or name in RECIPES:
         from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
 
         cls = DeepMLPClassifier if classify else DeepMLPRegressor
@@ -130,7 +132,7 @@ def signature(spec, table):
     so that a changed recipe is measured anew rather than read from old
     runs."""
     name, overrides = parse_model(spec)
-    if name not in ("recipe", "recipe32"):
+    if name not in RECIPES:
         return spec
     from sk_deepmlp import recommended_params
 

@@ -14,6 +14,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
+from sk_deepmlp._front import EMBEDDING
 
 
 def test_every_entry_is_a_constructor_argument_that_changes_a_default(binary_data):
@@ -211,9 +212,11 @@ def test_the_recipe_trains_in_float32_when_given_float32(task):
     params.update(max_iter=8, random_state=0)  # beyond the warm-up
     with pytest.warns(ConvergenceWarning):
         model = cls(**params).fit(X, y)
-    arrays = [*model.coefs_, *model.intercepts_]
-    arrays += [model.embedding_frequencies_, model.embedding_coefs_]
-    arrays += [model.embedding_intercepts_]
+    arrays = [
+        *model.coefs_,
+        *model.intercepts_,
+        *(getattr(model, n) for n in EMBEDDING),
+    ]
     assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
     predict = model.predict_proba if task == "classification" else model.predict
     assert predict(X).dtype == np.float32
