@@ -70,3 +70,42 @@ def test_an_old_pickles_stopping_attributes_become_its_stopping_record(saved, na
     # first, then intercepts, in the flat vector
     flat = np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
     np.testing.assert_array_equal(record.best_params[: flat.size], flat)
+
+
+FOLDERS_PATH = pathlib.Path(__file__).parent / "data" / "models_before_folders.pkl"
+
+
+@pytest.fixture(scope="module")
+def saved_flat():
+    # written at 13e491e, when every module sat flat in sk_deepmlp/ and the
+    # pickle named the classes by those paths (sk_deepmlp._classifier, ...)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InconsistentVersionWarning)
+        return pickle.loads(FOLDERS_PATH.read_bytes())
+
+
+FLAT_NAMES = [
+    "front ensemble layer norm residual",
+    "cosine label smoothing early stopping",
+    "regressor scale_target ensemble front",
+    "regressor plateau sgd layer norm",
+]
+
+
+@pytest.mark.parametrize("name", FLAT_NAMES)
+def test_a_pickle_of_the_flat_layout_predicts_as_it_did(saved_flat, name):
+    model, _, method, expected = saved_flat["models"][name]
+    got = getattr(model, method)(saved_flat["X"])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", FLAT_NAMES)
+def test_a_pickle_of_the_flat_layout_goes_on_training(saved_flat, name):
+    model, target, _, _ = saved_flat["models"][name]
+    model = pickle.loads(pickle.dumps(model))  # the fixture's stays as loaded
+    epochs = len(model.loss_curve_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.set_params(warm_start=True, max_iter=2).fit(saved_flat["X"], target)
+    assert len(model.loss_curve_) == epochs + 2
+    assert all(np.isfinite(c).all() for c in model.coefs_)
