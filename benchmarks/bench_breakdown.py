@@ -21,10 +21,10 @@ import timeit
 import numpy as np
 from bench_training import gemm_floor  # this directory is on sys.path when run
 
-from sk_deepmlp._activations import ACTIVATIONS, DERIVATIVES
-from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta
-from sk_deepmlp._network import Network
-from sk_deepmlp._optimizers import AdamOptimizer
+from sk_deepmlp._network._activations import ACTIVATIONS, DERIVATIVES
+from sk_deepmlp._network._losses import OUTPUT_LOSSES, output_delta
+from sk_deepmlp._network._network import Network
+from sk_deepmlp._training._optimizers import AdamOptimizer
 
 
 def best_us(fns, number=100, repeats=7):

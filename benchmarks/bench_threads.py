@@ -27,7 +27,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info
 
-from sk_deepmlp import DeepMLPClassifier, _threads
+from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp._training import _threads
 
 
 def best_of(function, repeat):

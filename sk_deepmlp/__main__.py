@@ -25,7 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import DeepMLPClassifier, DeepMLPRegressor, __version__
-from ._activations import ACTIVATIONS
+from ._network._activations import ACTIVATIONS
 
 DATASETS = {
     "digits": datasets.load_digits,

@@ -27,7 +27,7 @@ import joblib
 import numpy as np
 from sklearn.metrics import check_scoring
 
-from ._fit_tasks import EPOCH_TASK, LBFGS_TASK
+from ._training._fit_tasks import EPOCH_TASK, LBFGS_TASK
 
 __all__ = ["Checkpoint", "EarlyStopping", "History"]
 

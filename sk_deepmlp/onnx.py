@@ -47,11 +47,11 @@ import math
 
 import numpy as np
 
-from ._activations import SELU_ALPHA, SELU_SCALE
-from ._classifier import DeepMLPClassifier
-from ._fitted import ENSEMBLE
-from ._layernorm import EPSILON as LN_EPSILON
-from ._regressor import DeepMLPRegressor
+from ._estimator._classifier import DeepMLPClassifier
+from ._estimator._regressor import DeepMLPRegressor
+from ._network._activations import SELU_ALPHA, SELU_SCALE
+from ._network._fitted import ENSEMBLE
+from ._network._layernorm import EPSILON as LN_EPSILON
 
 __all__ = []  # importing registers the converters; nothing to call
 

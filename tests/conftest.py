@@ -32,7 +32,7 @@ def validation_record(monkeypatch):
     Each entry holds the validation set and a copy of the parameters (flat,
     coefs then intercepts) at which it was scored.
     """
-    from sk_deepmlp import _training
+    from sk_deepmlp._training import _loops as _training
 
     record = []
     original = _training._update_validation

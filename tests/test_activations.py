@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import erf
 
-from sk_deepmlp._activations import (
+from sk_deepmlp._network._activations import (
     ACTIVATIONS,
     DERIVATIVES,
     FROM_Z,

@@ -10,9 +10,9 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._batchnorm import EPSILON, batch_norm_forward, row_weights
-from sk_deepmlp._gradient_check import network_gradient_error
-from sk_deepmlp._network import Network
+from sk_deepmlp._estimator._gradient_check import network_gradient_error
+from sk_deepmlp._network._batchnorm import EPSILON, batch_norm_forward, row_weights
+from sk_deepmlp._network._network import Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -93,7 +93,7 @@ def test_gradients_with_fixed_dropout_masks_and_one_normalised_layer():
 
 
 def test_the_gradient_check_catches_a_wrong_batch_norm_backward(monkeypatch):
-    from sk_deepmlp import _blocks
+    from sk_deepmlp._network import _blocks
 
     def ignores_the_statistics(dZ, z_hat, gamma, sigma, sw, dgamma, dbeta):
         dbeta[...] = dZ.sum(0)

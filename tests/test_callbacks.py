@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
-from sk_deepmlp._fit_tasks import HAS_CALLBACKS
+from sk_deepmlp._training._fit_tasks import HAS_CALLBACKS
 from sk_deepmlp.callbacks import Checkpoint, EarlyStopping, History
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

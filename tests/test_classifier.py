@@ -424,7 +424,7 @@ def test_inputs_are_not_mutated(multiclass_data):
 
 
 def test_prediction_in_chunks_equals_one_pass(multiclass_data, monkeypatch):
-    from sk_deepmlp import _predict
+    from sk_deepmlp._estimator import _predict
 
     X, y = multiclass_data
     clf = quiet_fit(DeepMLPClassifier(**FAST), X, y)

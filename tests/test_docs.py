@@ -107,7 +107,7 @@ def test_one_install_form_everywhere():
     """The package is installed from a clone (``pip install ".[extra]"``):
     no page or message may tell users to install it from PyPI."""
     files = [ROOT / "README.md", *(ROOT / "docs").glob("*.rst")]
-    files += [*(ROOT / "sk_deepmlp").glob("*.py"), *(ROOT / "examples").glob("*.py")]
+    files += [*(ROOT / "sk_deepmlp").rglob("*.py"), *(ROOT / "examples").glob("*.py")]
     for path in files:
         assert 'pip install "sk-deepmlp' not in path.read_text(), path.name
 
@@ -212,10 +212,13 @@ def test_docs_build_validates_our_docstrings():
 def test_the_architecture_page_names_modules_that_exist():
     page = (ROOT / "docs" / "architecture.rst").read_text()
     named = set(re.findall(r"\b(_[a-z_]+)(?:\.py|\.\w+|``|\b)", page))
-    modules = {p.stem for p in (ROOT / "sk_deepmlp").glob("_*.py")}
+    package = ROOT / "sk_deepmlp"
+    modules = {p.stem for p in package.rglob("_*.py")}
+    modules |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
     mentioned = {name for name in named if name.strip("_") and name in modules}
     # every module of the design's layers is on the page
-    for module in ("_blocks", "_network", "_epochs", "_training", "_rules", "_base"):
+    layers = ("_estimator", "_training", "_network")
+    for module in (*layers, "_blocks", "_epochs", "_loops", "_rules", "_base"):
         assert module in mentioned, module
     for name in re.findall(r"``(_[a-z]+)(?:\.[A-Za-z_]+)?``", page):
         assert name in modules, name

@@ -8,8 +8,8 @@ import pytest
 from scipy import sparse
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._activations import ACTIVATIONS
-from sk_deepmlp._embeddings import TWO_PI
+from sk_deepmlp._network._activations import ACTIVATIONS
+from sk_deepmlp._network._embeddings import TWO_PI
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

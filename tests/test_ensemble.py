@@ -8,7 +8,7 @@ import pytest
 from scipy.special import expit, softmax
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._activations import ACTIVATIONS
+from sk_deepmlp._network._activations import ACTIVATIONS
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

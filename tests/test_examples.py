@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from sk_deepmlp._fit_tasks import HAS_CALLBACKS
+from sk_deepmlp._training._fit_tasks import HAS_CALLBACKS
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from sk_deepmlp import DeepMLPClassifier, _training
-from sk_deepmlp._network import Network
-from sk_deepmlp._optimizers import SGDOptimizer
-from sk_deepmlp._threads import scipy_own_blas, scipy_own_blas_on_one_thread
+from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp._network._network import Network
+from sk_deepmlp._training import _loops as _training
+from sk_deepmlp._training._optimizers import SGDOptimizer
+from sk_deepmlp._training._threads import scipy_own_blas, scipy_own_blas_on_one_thread
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

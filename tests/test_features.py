@@ -13,9 +13,9 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 
 from sk_deepmlp import DeepMLPClassifier, check_gradients
-from sk_deepmlp._activations import ACTIVATIONS
-from sk_deepmlp._class_weights import _balanced_weights
-from sk_deepmlp._network import _views
+from sk_deepmlp._estimator._class_weights import _balanced_weights
+from sk_deepmlp._network._activations import ACTIVATIONS
+from sk_deepmlp._network._network import _views
 
 FAST = dict(hidden_layer_sizes=(10,), max_iter=30, random_state=0)
 
@@ -432,7 +432,7 @@ def test_check_gradients_with_class_weight_dict_and_float32(multiclass_data):
 
 
 def test_check_gradients_catches_a_wrong_backward_pass(multiclass_data, monkeypatch):
-    from sk_deepmlp import _activations
+    from sk_deepmlp._network import _activations
 
     X, y = multiclass_data
     clf = DeepMLPClassifier(hidden_layer_sizes=(4,), activation="logistic")
@@ -450,7 +450,7 @@ def test_check_gradients_needs_a_fitted_estimator(multiclass_data):
 def test_partial_fit_draws_new_masks_each_call_yet_is_reproducible(
     multiclass_data, monkeypatch
 ):
-    from sk_deepmlp._network import Network
+    from sk_deepmlp._network._network import Network
 
     X, y = multiclass_data
     drawn = []

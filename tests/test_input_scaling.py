@@ -10,7 +10,11 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._inputs import robust_scale, robust_statistics, weighted_quantiles
+from sk_deepmlp._network._inputs import (
+    robust_scale,
+    robust_statistics,
+    weighted_quantiles,
+)
 
 SMALL = dict(hidden_layer_sizes=(8,), max_iter=15, random_state=0)
 

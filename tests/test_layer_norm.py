@@ -9,10 +9,10 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._activations import ACTIVATIONS
-from sk_deepmlp._gradient_check import numerical_gradient
-from sk_deepmlp._layernorm import EPSILON, layer_norm, layer_norm_backward
-from sk_deepmlp._network import Network
+from sk_deepmlp._estimator._gradient_check import numerical_gradient
+from sk_deepmlp._network._activations import ACTIVATIONS
+from sk_deepmlp._network._layernorm import EPSILON, layer_norm, layer_norm_backward
+from sk_deepmlp._network._network import Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -3,8 +3,8 @@ import pytest
 from scipy.special import expit
 from sklearn.neural_network import _base as sk_losses  # the reference
 
-from sk_deepmlp._gradient_check import numerical_gradient
-from sk_deepmlp._losses import OUTPUT_LOSSES, output_delta, weighted_mean
+from sk_deepmlp._estimator._gradient_check import numerical_gradient
+from sk_deepmlp._network._losses import OUTPUT_LOSSES, output_delta, weighted_mean
 
 
 def _probability_loss(P, Y, out):

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from sk_deepmlp._activations import ACTIVATIONS
-from sk_deepmlp._gradient_check import network_gradient_error
-from sk_deepmlp._initializers import INITIALIZERS
-from sk_deepmlp._network import Network
-from sk_deepmlp._predict import predict_logits
+from sk_deepmlp._estimator._gradient_check import network_gradient_error
+from sk_deepmlp._estimator._predict import predict_logits
+from sk_deepmlp._network._activations import ACTIVATIONS
+from sk_deepmlp._network._initializers import INITIALIZERS
+from sk_deepmlp._network._network import Network
 
 TARGETS = [
     "binary",
@@ -74,7 +74,7 @@ def test_gradient_of_mixed_activations_and_sparse_input(target):
 
 def test_gradient_check_detects_a_wrong_backward_pass(monkeypatch):
     """The check itself can fail: break a derivative and it must notice."""
-    from sk_deepmlp import _activations
+    from sk_deepmlp._network import _activations
 
     X, Y, out = _problem("multiclass")
     net = _network(X, Y, (5,), ["tanh"], out)

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
-from sk_deepmlp._activations import ACTIVATIONS
+from sk_deepmlp._network._activations import ACTIVATIONS
 
 skl2onnx = pytest.importorskip("skl2onnx")
 rt = pytest.importorskip("onnxruntime")

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info
 
 from sk_deepmlp import DeepMLPClassifier
-from sk_deepmlp._optimizers import (
+from sk_deepmlp._training._optimizers import (
     AdamOptimizer,
     RMSpropOptimizer,
     SGDOptimizer,

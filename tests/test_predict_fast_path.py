@@ -9,7 +9,8 @@ from scipy import sparse
 from sklearn import config_context
 from sklearn.datasets import make_classification
 
-from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _predict
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
+from sk_deepmlp._estimator import _predict
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -149,7 +150,7 @@ def _previous_predict_proba(model, X):
     """predict_proba as it was computed before the fast path, written out:
     chunked matmuls with the result buffer, then the softmax with Z.max and a
     freshly made vector of ones."""
-    from sk_deepmlp._activations import ACTIVATIONS
+    from sk_deepmlp._network._activations import ACTIVATIONS
 
     dtype = np.result_type(X.dtype, *model.coefs_, *model.intercepts_)
     out = np.empty((X.shape[0], model.coefs_[-1].shape[1]), dtype=dtype)
@@ -203,7 +204,7 @@ def _layouts(A):
 def test_blas_matmul_is_np_matmul_bit_for_bit(dtype, rows, inner, cols):
     """The np.dot route makes the same BLAS call as np.matmul (see _blas):
     gemm, gemv with one row or one column, and the fallbacks."""
-    from sk_deepmlp._blas import matmul
+    from sk_deepmlp._network._blas import matmul
 
     rng = np.random.default_rng(rows * inner * cols)
     A = rng.standard_normal((rows, inner)).astype(dtype)
@@ -226,7 +227,7 @@ def test_blas_matmul_is_np_matmul_bit_for_bit(dtype, rows, inner, cols):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(1, 3), (10, 3), (10, 2), (300, 40), (5, 1)])
 def test_blas_row_sums_are_np_matmul_with_ones(dtype, shape):
-    from sk_deepmlp._blas import row_sums
+    from sk_deepmlp._network._blas import row_sums
 
     Z = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     for z in _layouts(Z):
@@ -239,7 +240,7 @@ def test_the_dot_route_is_taken_and_can_differ_from_another_route():
     """The equality above has teeth: BLAS routes differ in the last bits here
     (a product row by row is not the product of the block), and the route
     that matmul takes for plain arrays is np.dot's."""
-    from sk_deepmlp import _blas
+    from sk_deepmlp._network import _blas
 
     rng = np.random.default_rng(0)
     A, B = rng.standard_normal((64, 300)), rng.standard_normal((300, 40))
@@ -299,7 +300,7 @@ def test_quiet_overflow_on_either_numpy(monkeypatch, numpy_version):
     its state on the shared instance there); both forms ignore overflow
     inside, keep other settings, and restore the caller's state, also when
     the method raises and when it is nested."""
-    from sk_deepmlp._predict import _quiet_overflow
+    from sk_deepmlp._estimator._predict import _quiet_overflow
 
     monkeypatch.setattr(np, "__version__", numpy_version)
 

@@ -14,7 +14,7 @@ from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
-from sk_deepmlp._front import EMBEDDING
+from sk_deepmlp._network._front import EMBEDDING
 
 
 def test_every_entry_is_a_constructor_argument_that_changes_a_default(binary_data):

@@ -8,8 +8,8 @@ import pytest
 from scipy.special import expit
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, check_gradients
-from sk_deepmlp._activations import ACTIVATIONS
-from sk_deepmlp._network import residual_layers
+from sk_deepmlp._network._activations import ACTIVATIONS
+from sk_deepmlp._network._network import residual_layers
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 

@@ -4,7 +4,8 @@ fit (or by looking up partial_fit) and gives its own message."""
 import numpy as np
 import pytest
 
-from sk_deepmlp import DeepMLPClassifier, _rules
+from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp._estimator import _rules
 
 #: One case per rule of the table, in its order: parameters, how to reach it
 #: ("fit" or "partial_fit"), and the start of the message.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
-from sk_deepmlp._schedules import Schedule
+from sk_deepmlp._training._schedules import Schedule
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -124,8 +124,8 @@ def test_mlpclassifiers_values_keep_their_meaning(binary_data):
 
 
 def test_plateau_step_is_the_one_home_of_both_plateau_rules(monkeypatch):
-    from sk_deepmlp import _optimizers, _schedules
-    from sk_deepmlp._schedules import plateau_step
+    from sk_deepmlp._training import _optimizers, _schedules
+    from sk_deepmlp._training._schedules import plateau_step
 
     # MLPClassifier's 'adaptive': look first, then divide by 5
     assert plateau_step(1e-3, "adaptive") == (1e-3 / 5.0, True)

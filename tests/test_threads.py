@@ -3,8 +3,9 @@ for more to pay, unless the user chose a thread count (_threads)."""
 
 import pytest
 
-from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, _threads
-from sk_deepmlp._network import Network
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
+from sk_deepmlp._network._network import Network
+from sk_deepmlp._training import _threads
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -67,8 +68,9 @@ def test_an_environment_variable_wins(blas, variable):
     script = """
 import warnings
 from sklearn.datasets import make_classification
-from sk_deepmlp import DeepMLPClassifier, _threads
-from sk_deepmlp._network import Network
+from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp._training import _threads
+from sk_deepmlp._network._network import Network
 seen, original = [], Network.loss_grad
 def loss_grad(self, *args, **kwargs):
     seen.extend(i["num_threads"] for i in _threads.numpy_blas().info())

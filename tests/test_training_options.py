@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
-from sk_deepmlp._network import Network
+from sk_deepmlp._network._network import Network
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -159,7 +159,7 @@ def test_label_smoothing_trains_on_the_smoothed_targets(
 
 
 def test_smoothed_gradient_matches_finite_differences():
-    from sk_deepmlp._gradient_check import network_gradient_error
+    from sk_deepmlp._estimator._gradient_check import network_gradient_error
 
     rng = np.random.RandomState(0)
     X = rng.randn(10, 4)

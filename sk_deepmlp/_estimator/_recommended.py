@@ -19,8 +19,8 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
+from .._network._inputs import binary_columns
 from ._checks import check_numeric
-from ._inputs import binary_columns
 
 # Each entry is a constructor argument; the comment says why it is there. The
 # reasons are measured: docs/benchmarks.rst shows the accuracy lost when each

@@ -12,12 +12,12 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 
+from .._network._losses import OUTPUT_ACTIVATIONS
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
 from ._checks import check_label_kinds, check_score_arguments
 from ._class_weights import class_index, class_sample_weight
 from ._docstrings import estimator_doc
-from ._losses import OUTPUT_ACTIVATIONS
 
 
 class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):

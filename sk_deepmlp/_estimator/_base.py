@@ -40,15 +40,21 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._network._activations import ACTIVATIONS
+from .._network._fitted import FittedNetworkMixin
+from .._network._front import FrontMixin
+from .._network._initializers import INITIALIZERS
+from .._network._network import residual_layers
+from .._training._fit_tasks import CallbackSupportMixin, start_tasks
+from .._training._loops import fit_lbfgs, fit_stochastic
+from .._training._optimizers import STOCHASTIC_OPTIMIZERS
+from .._training._progress import require_tqdm
+from .._training._schedules import DEFAULT_DECAY, Schedule
+from .._training._state import restore, snapshot
+from .._training._stopping import StoppingRecord, StoppingStateMixin
+from .._training._threads import training_threads
 from . import _rules as rules
-from ._activations import ACTIVATIONS
 from ._checks import check_numeric
-from ._fit_tasks import CallbackSupportMixin, start_tasks
-from ._fitted import FittedNetworkMixin
-from ._front import FrontMixin
-from ._initializers import INITIALIZERS
-from ._network import residual_layers
-from ._optimizers import STOCHASTIC_OPTIMIZERS
 from ._params import (
     batch_norm_flags,
     dropout_rates,
@@ -58,12 +64,6 @@ from ._params import (
     layer_norm_flags,
 )
 from ._predict import PredictionMixin
-from ._progress import require_tqdm
-from ._schedules import DEFAULT_DECAY, Schedule
-from ._state import restore, snapshot
-from ._stopping import StoppingRecord, StoppingStateMixin
-from ._threads import training_threads
-from ._training import fit_lbfgs, fit_stochastic
 
 #: learning_rate values that MLPClassifier rejects: schedules of every
 #: stochastic solver, where its own ('invscaling', 'adaptive') are sgd's only

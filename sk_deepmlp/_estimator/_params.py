@@ -10,8 +10,8 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from ._activations import ACTIVATIONS
-from ._initializers import INITIALIZERS
+from .._network._activations import ACTIVATIONS
+from .._network._initializers import INITIALIZERS
 
 
 def hidden_layer_sizes(value):

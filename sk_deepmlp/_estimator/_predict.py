@@ -21,13 +21,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import ACTIVATIONS
-from ._blas import matmul
+from .._network._activations import ACTIVATIONS
+from .._network._blas import matmul
+from .._network._ensemble import ensemble_logits
+from .._network._fitted import ENSEMBLE
+from .._network._layernorm import layer_norm
+from .._network._losses import OUTPUT_LOSSES, weighted_mean
 from ._checks import check_numeric
-from ._ensemble import ensemble_logits
-from ._fitted import ENSEMBLE
-from ._layernorm import layer_norm
-from ._losses import OUTPUT_LOSSES, weighted_mean
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20

@@ -28,9 +28,9 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .._network._losses import OUTPUT_LOSSES, weighted_mean
 from ._epochs import EpochRows, TrainingConfig, train_epoch
 from ._fit_tasks import LBFGS_TASK
-from ._losses import OUTPUT_LOSSES, weighted_mean
 from ._optimizers import minimize_lbfgs
 from ._progress import deferred_warnings, progress_bar
 from ._state import epoch_record, rewind

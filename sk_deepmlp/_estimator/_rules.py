@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._training._optimizers import STOCHASTIC_OPTIMIZERS
 from ._api import UnavailableWithEarlyStopping
-from ._optimizers import STOCHASTIC_OPTIMIZERS
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 
+from .._network._losses import OUTPUT_ACTIVATIONS
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
 from ._checks import check_score_arguments
 from ._docstrings import estimator_doc
-from ._losses import OUTPUT_ACTIVATIONS
 
 #: ``loss`` parameter value -> output activation, the canonical link of each
 #: loss: the squared error pairs with the identity, Poisson with a log link
