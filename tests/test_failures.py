@@ -417,21 +417,30 @@ def scipy_blas_threads():
 
 
 def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
-    """The first fit in limits, the last one out restores, whatever the order.
+    """The first fit in limits, the last one out restores, whatever the order,
+    and every change is made on one thread, whichever fit's thread asks.
 
-    A recording stand-in replaces threadpoolctl here: OpenBLAS itself ignores
-    limits set from a thread other than the main one once its pool runs, so
-    its own counters cannot show the interleaving.
+    A recording stand-in replaces threadpoolctl here, so that the test sees
+    each change and the thread that made it.
     """
-    log = []
+    log, changed_on = [], set()
 
-    class Limiter:
-        def restore_original_limits(self):
-            log.append("restore")
+    class Library:
+        num_threads = 2
+
+        def set_num_threads(self, count):
+            log.append("limit" if count == 1 else "restore")
+            changed_on.add(threading.get_ident())
+            self.num_threads = count
+
+    class Selection:
+        lib_controllers = [Library()]
+
+        def info(self):
+            return [{"num_threads": self.lib_controllers[0].num_threads}]
 
     def limit():
-        log.append("limit")
-        return Limiter()
+        return Selection()
 
     monkeypatch.setattr(scipy_own_blas_on_one_thread, "start", limit)
     first_in, second_in, first_out = (threading.Event() for _ in range(3))
@@ -459,6 +468,7 @@ def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
     assert seen["inside after the first left"] == ["limit"]
     assert log == ["limit", "restore"]
     assert scipy_own_blas_on_one_thread.users == 0
+    assert len(changed_on) == 1 and threading.get_ident() not in changed_on
 
 
 def test_concurrent_lbfgs_fits_leave_the_blas_pool_as_found(binary_data):

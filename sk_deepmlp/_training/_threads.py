@@ -13,16 +13,32 @@ bundles on one thread, whatever the sizes (see ``minimize_lbfgs``).
 
 Each limit holds for the whole process, since BLAS's thread count is global:
 fits running in threads (a grid search with the threading backend) share it.
-The first fit to enter sets it and the last to leave restores the original,
-so that a fit ending while another runs cannot leave BLAS limited, or
-unlimited, for good.
+Three rules keep such fits independent of each other (issue 32):
+
+- Every change is made on one thread of ours, the BLAS thread, and checked
+  from the fitting thread. threadpoolctl 3.8 lets only the first thread that
+  set an OpenBLAS (pthreads) limit change it again and silently ignores the
+  others, so a limit set by one fit's thread and restored by another's
+  stayed for the rest of the process. A change that did not take effect
+  (another thread of the user's controls OpenBLAS; an OpenMP BLAS, whose
+  limits hold for the thread that set them) is undone, and the fit runs on
+  the count it found.
+- The first fit to enter sets a limit and the last to leave restores it, so
+  that a fit ending while another runs cannot leave BLAS limited, or
+  unlimited, for good.
+- A fit that runs NumPy's BLAS on one thread and a fit that keeps every
+  thread never run at once: the second waits for the first. Either would
+  otherwise train on the other's count and round differently from the same
+  fit run alone.
 """
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 import scipy
+import threadpoolctl
 from threadpoolctl import ThreadpoolController
 
 #: Multiply-adds (m * k * n) of a batch's largest product below which training
@@ -48,34 +64,96 @@ _USER_VARIABLES = (
 _SET_AT_START = any(os.environ.get(name) for name in _USER_VARIABLES)
 
 
+class _BlasThread:
+    """The one thread on which every limit is set and restored."""
+
+    def __init__(self):
+        self._executor = None
+        self._lock = threading.Lock()
+
+    def run(self, function, *args):
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, "sk_deepmlp-blas")
+        return self._executor.submit(function, *args).result()
+
+    def forget(self):
+        """In a forked child: the thread did not come along, make a new one."""
+        self._executor = None
+        self._lock = threading.Lock()
+
+
+_BLAS_THREAD = _BlasThread()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_BLAS_THREAD.forget)
+
+
+def _release_control():
+    """Let other threads set OpenBLAS limits again (threadpoolctl 3.8 and
+    newer; before 3.8 any thread could, and there is nothing to release)."""
+    openblas = getattr(threadpoolctl, "OpenBLASController", None)
+    clear = getattr(openblas, "clear_controlling_thread", None)
+    if clear is not None:
+        clear()
+
+
+def _counts(selection):
+    return [info["num_threads"] for info in selection.info()]
+
+
+def _set(selection, counts):
+    """Give each library of ``selection`` its count, from the BLAS thread."""
+    for lib, count in zip(selection.lib_controllers, counts):
+        lib.set_num_threads(count)
+
+
 class SharedLimit:
     """A reference-counted limit of some BLAS libraries to one thread.
 
-    ``start()`` returns a threadpoolctl limiter, or None when there is
-    nothing to limit; ``with shared():`` applies it for the first caller in
-    and restores it when the last one leaves.
+    ``start()`` returns the threadpoolctl selection to limit, or None when
+    there is nothing to limit; ``with shared():`` limits it for the first
+    caller in and restores it when the last one leaves.
     """
 
     def __init__(self, start):
         self.start = start
         self.users = 0
         self._lock = threading.Lock()
-        self._limit = None
+        self._limited = None  # (selection, the counts it had before)
+
+    def _limit(self):
+        selection = self.start()
+        if selection is None:
+            return None
+        before = _counts(selection)
+        _BLAS_THREAD.run(_set, selection, [1] * len(before))
+        if any(count != 1 for count in _counts(selection)):  # seen from here
+            self._restore(selection, before)
+            return None
+        return selection, before
+
+    @staticmethod
+    def _restore(selection, before):
+        def restore():
+            _set(selection, before)
+            _release_control()
+
+        _BLAS_THREAD.run(restore)
 
     @contextmanager
     def __call__(self):
         with self._lock:
             if self.users == 0:
-                self._limit = self.start()
+                self._limited = self._limit()
             self.users += 1
         try:
             yield
         finally:
             with self._lock:
                 self.users -= 1
-                if self.users == 0 and self._limit is not None:
-                    self._limit.restore_original_limits()
-                    self._limit = None
+                if self.users == 0 and self._limited is not None:
+                    self._restore(*self._limited)
+                    self._limited = None
 
 
 def _own(controller, directory, inside):
@@ -99,8 +177,7 @@ def scipy_own_blas():
 
 
 def _start_scipy_limit():
-    own = scipy_own_blas()
-    return None if own is None else own.limit(limits=1)
+    return scipy_own_blas()
 
 
 #: SciPy's own BLAS on one thread: L-BFGS-B calls it between two gradient
@@ -117,6 +194,15 @@ _started_with = {}
 def numpy_blas():
     """A threadpoolctl selection of the BLAS that NumPy's products use: every
     BLAS library but SciPy's own. None if threadpoolctl finds none."""
+    with _numpy_blas_lock:  # found once: a second look during a limit would
+        _find_numpy_blas()  # take the limit for the count it started with
+    return _numpy_blas or None
+
+
+_numpy_blas_lock = threading.Lock()
+
+
+def _find_numpy_blas():
     global _numpy_blas
     if _numpy_blas is None:
         scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
@@ -125,7 +211,6 @@ def numpy_blas():
             _started_with.update(
                 (info["filepath"], info["num_threads"]) for info in _numpy_blas.info()
             )
-    return _numpy_blas or None
 
 
 def user_chose_threads(selection):
@@ -144,10 +229,56 @@ def _start_numpy_limit():
     selection = numpy_blas()
     if selection is None or user_chose_threads(selection):
         return None
-    return selection.limit(limits=1)
+    return selection
 
 
 numpy_blas_on_one_thread = SharedLimit(_start_numpy_limit)
+
+
+class _Gate:
+    """Lets in fits of one kind at a time, in the order they came.
+
+    ``with gate(kind):`` waits while fits of another kind run, or while a fit
+    of another kind that came earlier waits (so neither kind starves). A fit
+    that calls ``fit`` again from within (a callback, a nested estimator)
+    goes through: it runs on its caller's count.
+    """
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._kind, self._inside = None, 0
+        self._waiting = []  # (ticket, kind), oldest first
+        self._tickets = 0
+        self._here = threading.local()
+
+    def _may_enter(self, ticket, kind):
+        earlier = (k for t, k in self._waiting if t < ticket)
+        return self._kind in (None, kind) and all(k == kind for k in earlier)
+
+    @contextmanager
+    def __call__(self, kind):
+        if getattr(self._here, "inside", False):
+            yield
+            return
+        with self._condition:
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            self._waiting.append((ticket, kind))
+            self._condition.wait_for(lambda: self._may_enter(ticket, kind))
+            self._waiting.remove((ticket, kind))
+            self._kind, self._inside = kind, self._inside + 1
+        self._here.inside = True
+        try:
+            yield
+        finally:
+            self._here.inside = False
+            with self._condition:
+                self._inside -= 1
+                if self._inside == 0:
+                    self._kind = None
+                self._condition.notify_all()
+
+
+_gate = _Gate()
 
 
 def largest_product(layer_units, rows):
@@ -160,6 +291,14 @@ def largest_product(layer_units, rows):
 def training_threads(layer_units, rows):
     """The context in which to train: NumPy's BLAS on one thread when the
     largest product per step is below ``ONE_THREAD_BELOW``."""
+    if _SET_AT_START or numpy_blas() is None:
+        return nullcontext()  # nothing that a fit changes: nothing to wait for
     if largest_product(layer_units, rows) >= ONE_THREAD_BELOW:
-        return nullcontext()
-    return numpy_blas_on_one_thread()
+        return _gate("every thread")
+    return _one_thread()
+
+
+@contextmanager
+def _one_thread():
+    with _gate("one thread"), numpy_blas_on_one_thread():
+        yield
