@@ -186,3 +186,42 @@ def test_constant_score_is_that_of_the_best_constant(estimator, multilabel_data)
                 for row in (np.unique(y, axis=0) if y.ndim == 2 else np.unique(y))
             )
             assert constant == pytest.approx(best)
+
+
+def _with_a_missing_target(y, container):
+    targets = np.asarray(y, dtype=object)
+    targets[3] = None
+    if container == "list":
+        return list(targets)
+    if container == "series":
+        return pytest.importorskip("pandas").Series(targets)
+    return targets
+
+
+@pytest.mark.parametrize("container", ["array", "list", "series"])
+@pytest.mark.parametrize("method", ["fit", "partial_fit", "score"])
+@pytest.mark.parametrize("estimator", [DeepMLPClassifier, DeepMLPRegressor])
+def test_none_in_y_is_refused_with_a_message_that_names_y(
+    binary_data, estimator, method, container
+):
+    """MLPClassifier fails to sort None with NumPy's TypeError; MLPRegressor
+    trains on NaN and reports divergence. Both leave a fitted model as it was."""
+    X, y = binary_data
+    bad = _with_a_missing_target(y, container)
+    est = estimator(**SMALL).fit(X, y)
+    coefs = [c.copy() for c in est.coefs_]
+    classifier_partial_fit = method == "partial_fit" and estimator is DeepMLPClassifier
+    extra = {"classes": [0, 1]} if classifier_partial_fit else {}
+    with pytest.raises(ValueError, match=r"^y is missing 1 of its \d+ values"):
+        getattr(est, method)(X, bad, **extra)
+    assert all(np.array_equal(a, b) for a, b in zip(coefs, est.coefs_))
+    assert sum(v is None for v in bad) == 1  # the user's y as it was
+
+
+def test_nan_in_y_at_score_names_y(regression_data):
+    X, y = regression_data
+    est = DeepMLPRegressor(**SMALL).fit(X, y)
+    y = y.copy()
+    y[0] = np.nan
+    with pytest.raises(ValueError, match="^Input y contains NaN"):
+        est.score(X, y)

@@ -4,6 +4,7 @@ import datetime
 
 import numpy as np
 from scipy import sparse
+from sklearn.utils.validation import check_array
 
 
 def check_numeric(X):
@@ -72,15 +73,49 @@ def check_label_kinds(y, name="y"):
             )
 
 
+def check_no_missing_targets(y, name="y"):
+    """Refuse None (and pandas' NA) among the targets.
+
+    Only object arrays can hold them. Neither scikit-learn's finiteness check
+    (None equals itself, so it is not taken for NaN) nor its label routines
+    look for them: a regressor's targets then became NaN on the way to
+    floats and the fit ended in the divergence message, and a classifier's
+    labels failed to sort with NumPy's ``'<' not supported`` error.
+    """
+    if y is None or sparse.issparse(y):
+        return
+    values = y if hasattr(y, "dtype") else np.asarray(y, dtype=object)
+    if getattr(values.dtype, "kind", "") != "O":
+        return
+    flat = np.ravel(np.asarray(values, dtype=object))
+    missing = [i for i, v in enumerate(flat) if v is None or _is_pandas_na(v)]
+    if missing:
+        raise ValueError(
+            f"{name} is missing {len(missing)} of its {flat.size} values (None "
+            f"or NA; the first at position {missing[0]}): every sample needs "
+            f"its target. Drop those samples, or fill in their targets, "
+            f"before calling this method."
+        )
+
+
+def _is_pandas_na(value):
+    # pandas.NA, without importing pandas (optional at run time)
+    return type(value).__name__ == "NAType"
+
+
 def check_score_arguments(y, sample_weight):
     """Refuse what ``score`` would hand to the metric to fail on: a missing
-    ``y``, or weights that are not numbers. The metric's own error would name
-    its parameters (``y_true`` of ``accuracy_score``), not ``score``'s."""
+    ``y``, missing or non-finite targets, or weights that are not numbers.
+    The metric's own error would name its parameters (``y_true`` of
+    ``accuracy_score``), not ``score``'s."""
     if y is None:
         raise ValueError(
             "score needs the true targets: y is None. Call score(X, y) with y "
             "of shape (n_samples,) or (n_samples, n_outputs)."
         )
+    check_no_missing_targets(y)
+    # the metrics' own check says "Input contains NaN." or names y_true
+    check_array(y, accept_sparse=True, ensure_2d=False, dtype=None, input_name="y")
     if sample_weight is None:
         return
     # a string, dict or set would become a 0-d object or text array

@@ -15,7 +15,11 @@ from sklearn.utils.multiclass import (
 from .._network._losses import OUTPUT_ACTIVATIONS
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
-from ._checks import check_label_kinds, check_score_arguments
+from ._checks import (
+    check_label_kinds,
+    check_no_missing_targets,
+    check_score_arguments,
+)
 from ._class_weights import class_index, class_sample_weight
 from ._docstrings import estimator_doc
 
@@ -168,6 +172,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
+        check_no_missing_targets(y)
         check_label_kinds(y)
         X, y = self._validate_X_y(X, y, reset)
         check_classification_targets(y)

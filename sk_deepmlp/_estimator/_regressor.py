@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import StrOptions
 from .._network._losses import OUTPUT_ACTIVATIONS
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
-from ._checks import check_score_arguments
+from ._checks import check_no_missing_targets, check_score_arguments
 from ._docstrings import estimator_doc
 
 #: ``loss`` parameter value -> output activation, the canonical link of each
@@ -165,6 +165,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
 
     # ---------------------------------------------------------------- targets
     def _validate_input(self, X, y, incremental, reset, classes=None):
+        check_no_missing_targets(y)
         y_dtype = y.dtype if hasattr(y, "dtype") else np.asarray(y).dtype
         if getattr(y_dtype, "kind", "O") in "USMm":
             # NumPy would turn numeric strings into numbers without a word
