@@ -37,8 +37,8 @@ def validation_record(monkeypatch):
     record = []
     original = _training._update_validation
 
-    def spy(est, net, X_val, Y_val, sw_val, *args):
-        original(est, net, X_val, Y_val, sw_val, *args)
+    def spy(rec, net, config, hooks, X_val, Y_val, sw_val, *args):
+        original(rec, net, config, hooks, X_val, Y_val, sw_val, *args)
         record.append(
             {
                 "X_val": X_val,

@@ -385,7 +385,7 @@ def test_zero_weights_on_one_side_of_the_split_name_it(binary_data, part):
     rows = np.arange(len(y))
     seen = {}
 
-    def spy(est, X_, X_val, *args):
+    def spy(record, net, config, hooks, X_val, *args):
         seen["val"] = X_val
         raise KeyboardInterrupt
 

@@ -32,7 +32,6 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -46,13 +45,10 @@ from .._network._front import FrontMixin
 from .._network._initializers import INITIALIZERS
 from .._network._network import residual_layers
 from .._training._fit_tasks import CallbackSupportMixin, start_tasks
-from .._training._loops import fit_lbfgs, fit_stochastic
 from .._training._optimizers import STOCHASTIC_OPTIMIZERS
 from .._training._progress import require_tqdm
-from .._training._schedules import DEFAULT_DECAY, Schedule
 from .._training._state import restore, snapshot
 from .._training._stopping import StoppingRecord, StoppingStateMixin
-from .._training._threads import training_threads
 from . import _rules as rules
 from ._checks import check_numeric
 from ._params import (
@@ -64,15 +60,13 @@ from ._params import (
     layer_norm_flags,
 )
 from ._predict import PredictionMixin
-
-#: learning_rate values that MLPClassifier rejects: schedules of every
-#: stochastic solver, where its own ('invscaling', 'adaptive') are sgd's only
-NEW_SCHEDULES = set(DEFAULT_DECAY) - {"constant"}
+from ._solve import NEW_SCHEDULES, SolverMixin
 
 
 class BaseDeepMLP(
     CallbackSupportMixin,
     PredictionMixin,
+    SolverMixin,
     FittedNetworkMixin,
     FrontMixin,
     StoppingStateMixin,
@@ -193,27 +187,8 @@ class BaseDeepMLP(
             )
         # 3. the state: from here on only an exception undoes it
         net = self._start_state(layers, layer_units, X.dtype, first_pass, incremental)
-        # 4. the training, on one BLAS thread where products are too small
-        # for more to pay (_threads)
-        rows = X.shape[0] if self.solver == "lbfgs" else self._batch_rows(X.shape[0])
-        with (
-            training_threads(layer_units, rows),
-            np.errstate(over="ignore", invalid="ignore", divide="ignore"),
-        ):
-            if self.solver == "lbfgs":
-                fit_lbfgs(self, net, X, Y, sample_weight, tasks)
-            else:
-                self._optimizer = self._optimizer_for(net, incremental)
-                fit_stochastic(
-                    self,
-                    net,
-                    X,
-                    Y,
-                    sample_weight,
-                    self._random_state,
-                    incremental,
-                    tasks,
-                )
+        # 4. the training (_solve), which returns its record
+        self._train(net, layer_units, X, Y, sample_weight, incremental, tasks)
 
     def _resolve_layers(self, incremental):
         """The per-layer parameters, one value per hidden layer, checked
@@ -273,24 +248,6 @@ class BaseDeepMLP(
         )
         self._adopt(net)
         return net
-
-    def _schedule(self):
-        """The learning-rate schedule that the optimiser follows, or None for
-        MLPClassifier's behaviour (its 'invscaling' and 'adaptive' are sgd's
-        own, inside SGDOptimizer)."""
-        kind = self.learning_rate
-        if kind not in NEW_SCHEDULES and not (
-            kind == "constant" and self.warmup_epochs
-        ):
-            return None
-        return Schedule(
-            kind,
-            self.learning_rate_init,
-            warmup=self.warmup_epochs,
-            decay=self.lr_decay,
-            floor=self.min_learning_rate,
-            horizon=self.max_iter,
-        )
 
     def _training_targets(self, Y):
         """The targets the network is trained on (the classifier smooths its
@@ -366,96 +323,6 @@ class BaseDeepMLP(
         self.loss_curve_ = []
         self.__dict__.pop("_optimizer", None)  # a previous fit's
         self._reset_stopping_state()
-
-    def _optimizer_for(self, net, incremental):
-        """The stochastic optimiser: ``partial_fit`` continues the previous one
-        (on a copy, in writeable memory) unless its solver or settings
-        changed; ``fit``, warm-started or not, starts a fresh one, as
-        MLPClassifier does."""
-        # keywords: rmsprop's decay rate is the estimator's beta_2
-        arguments = {
-            "sgd": dict(
-                lr_schedule=self.learning_rate,
-                momentum=self.momentum,
-                nesterov=self.nesterovs_momentum,
-                power_t=self.power_t,
-            ),
-            "adam": dict(beta_1=self.beta_1, beta_2=self.beta_2, epsilon=self.epsilon),
-            "rmsprop": dict(rho=self.beta_2, epsilon=self.epsilon),
-        }[self.solver]
-        schedule = (
-            self.learning_rate,
-            self.warmup_epochs,
-            self.lr_decay,
-            self.min_learning_rate,
-        )
-        # the values in the order of the key that older releases pickled
-        key = (
-            self.solver,
-            self.learning_rate_init,
-            tuple(arguments.values()),
-            schedule,
-        )
-        previous = self.__dict__.get("_optimizer")
-        # getattr: a model pickled by an older version has no key
-        same = getattr(self, "_optimizer_key", None) == key
-        if incremental and previous is not None and same:
-            return previous.copy()
-        self._optimizer_key = key
-        optimizer = STOCHASTIC_OPTIMIZERS[self.solver](
-            [net.params], self.learning_rate_init, **arguments
-        )
-        schedule = self._schedule()
-        return optimizer if schedule is None else optimizer.follow(schedule)
-
-    def _batch_rows(self, n_samples):
-        """The rows of a mini-batch, as ``_batch_size`` gives them, silently."""
-        size = 200 if self.batch_size == "auto" else self.batch_size
-        return min(size, n_samples)
-
-    def _batch_size(self, n_samples):
-        """``_batch_rows``, warning as MLPClassifier does when batch_size is
-        larger than the data."""
-        if self.batch_size != "auto" and self.batch_size > n_samples:
-            warnings.warn(
-                f"batch_size={self.batch_size} is larger than the number of "
-                f"training samples ({n_samples}); using {n_samples}."
-            )
-        return self._batch_rows(n_samples)
-
-    def _validation_split(self, X, Y, sample_weight, random_state):
-        """Hold out ``validation_fraction`` of the data, as MLPClassifier does."""
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        n_train = X.shape[0] - n_val
-        if min(n_val, n_train) < 2:
-            part = "validation" if n_val < 2 else "training"
-            raise ValueError(
-                f"The {part} set is too small: "
-                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
-                f"samples leaves {n_train} for training and {n_val} for "
-                "validation; early_stopping needs at least 2 in each. Change "
-                "validation_fraction, or use more samples."
-            )
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        split = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=random_state,
-            stratify=self._stratify_labels(Y, n_val),
-        )
-        if sample_weight is None:
-            split += [None, None]
-        X, X_val, Y, Y_val, sw, sw_val = split
-        for part, weights in (("training", sw), ("validation", sw_val)):
-            if weights is not None and not weights.sum() > 0:
-                raise ValueError(
-                    f"Every sample of the {part} part of the early-stopping "
-                    "split has a weight of 0 (after class_weight): it can "
-                    "neither train nor score. Give more samples a positive "
-                    "weight, change validation_fraction or random_state, or "
-                    "set early_stopping=False."
-                )
-        return X, X_val, Y, Y_val, sw, sw_val
 
     def _check_partial_fit(self):
         """Raise where ``partial_fit`` is unavailable (``_rules``, read when

@@ -1,8 +1,9 @@
 """One epoch of mini-batch steps, and the settings the stochastic loop runs on.
 
 ``TrainingConfig`` is resolved once per fit from the estimator's parameters
-and does not change during it; ``train_epoch`` takes it, the network, the
-optimiser and the rows, and knows nothing of the estimator.
+and does not change during it; the loops (``_loops``) and ``train_epoch``
+take it, with the network, the optimiser and the rows, and know nothing of
+the estimator.
 """
 
 from dataclasses import dataclass
@@ -42,6 +43,20 @@ class TrainingConfig:
         One epoch (``partial_fit``).
     show_bar : bool
         Draw a progress bar.
+    solver : str
+        The solver's name, for messages.
+    tol : float
+        The least improvement that counts.
+    n_iter_no_change : int or float
+        Epochs without improvement before training stops.
+    monitor : {'score', 'loss'}
+        What early stopping watches on the validation split.
+    out_activation : str
+        The output activation, which names the loss (``OUTPUT_LOSSES``).
+    max_fun : int
+        L-BFGS's budget of loss evaluations.
+    verbose : bool
+        Print each epoch's loss.
     """
 
     max_iter: int
@@ -54,23 +69,36 @@ class TrainingConfig:
     early_stopping: bool
     incremental: bool
     show_bar: bool
+    solver: str
+    tol: float
+    n_iter_no_change: float
+    monitor: str
+    out_activation: str
+    max_fun: int
+    verbose: bool
 
     @classmethod
-    def resolve(cls, estimator, net, n_samples, incremental):
-        """The settings of ``estimator``'s fit on ``n_samples`` training rows
-        (after the early-stopping split)."""
-        est = estimator
+    def resolve(cls, params, net, batch_rows, incremental):
+        """The settings of a fit with the estimator parameters ``params`` (a
+        mapping of names to values) and ``batch_rows`` rows per batch."""
         return cls(
-            max_iter=est.max_iter,
-            batch_rows=est._batch_size(n_samples),  # warns as MLPClassifier
+            max_iter=params["max_iter"],
+            batch_rows=batch_rows,
             min_batch_rows=2 if any(net.batch_norm) else 0,
-            shuffle=bool(est.shuffle),
-            alpha=est.alpha,
-            max_grad_norm=est.max_grad_norm,
-            weight_decay=float(est.weight_decay),
-            early_stopping=bool(est.early_stopping),
+            shuffle=bool(params["shuffle"]),
+            alpha=params["alpha"],
+            max_grad_norm=params["max_grad_norm"],
+            weight_decay=float(params["weight_decay"]),
+            early_stopping=bool(params["early_stopping"]),
             incremental=incremental,
-            show_bar=bool(est.progress_bar and not incremental),
+            show_bar=bool(params["progress_bar"] and not incremental),
+            solver=params["solver"],
+            tol=params["tol"],
+            n_iter_no_change=params["n_iter_no_change"],
+            monitor=params["early_stopping_monitor"],
+            out_activation=params["out_activation_"],
+            max_fun=params["max_fun"],
+            verbose=bool(params["verbose"]),
         )
 
 

@@ -12,10 +12,16 @@ What the snapshot does not copy must not be changed in place by a fit: the
 training works on copies of the optimiser and of ``partial_fit``'s random
 stream, and on a new parameter vector whose views become ``coefs_``.
 
+The training loops do not write to the estimator. They take the previous
+fit's ``TrainingRecord`` (the attributes an epoch changes, with their curves
+copied, and the optimiser) and return the new one, which the estimator
+applies in one step (``apply_record``): a Ctrl-C then finds either the old
+record or the new one on the estimator, never half of each.
+
 Within a fit, the end of each epoch is recorded more cheaply (a full snapshot
 per epoch cost 8% of a fit on small data): ``epoch_record`` keeps the few
-attributes that an epoch changes and the lengths of the curves, which an
-epoch only appends to, and ``rewind`` puts them back.
+attributes of the record that an epoch changes and the lengths of the
+curves, which an epoch only appends to, and ``rewind`` puts them back.
 """
 
 #: The attributes that the training loops set at the end of an epoch (or of
@@ -30,6 +36,57 @@ EPOCH_ATTRIBUTES = (
     "_stopping",
 )
 EPOCH_CURVES = ("loss_curve_", "validation_scores_", "validation_loss_curve_")
+#: Everything a training record holds: the optimiser too, which a fit
+#: interrupted mid-epoch drops (its moments are mid-epoch)
+RECORD_ATTRIBUTES = (*EPOCH_ATTRIBUTES, *EPOCH_CURVES, "_optimizer")
+
+
+class TrainingRecord:
+    """What the training loops find: MLPClassifier's training record
+    (``n_iter_``, ``t_``, ``loss_``, the best values and the curves), the
+    stopping record (``_stopping``) and the stochastic optimiser
+    (``_optimizer``).
+
+    Its attributes bear the estimator's names, and only those that the
+    estimator had when the record was taken: applying it is one update.
+    """
+
+    @classmethod
+    def take(cls, state):
+        """The record in ``state`` (an estimator's ``vars``), its curves
+        copied: the loop appends to its own lists, not the estimator's."""
+        record = cls()
+        vars(record).update(
+            (name, list(state[name]) if isinstance(state[name], list) else state[name])
+            for name in RECORD_ATTRIBUTES
+            if name in state
+        )
+        return record
+
+    def public(self):
+        """The record's fitted attributes (``n_iter_`` ... ``loss_curve_``),
+        curves copied: what a callback's snapshot of an epoch shows."""
+        return {
+            name: list(value) if isinstance(value, list) else value
+            for name, value in vars(self).items()
+            if not name.startswith("_")
+        }
+
+
+def apply_record(estimator, record):
+    """Make ``record`` the estimator's training record, in one step.
+
+    One assignment of the whole attribute dictionary: an attribute of the
+    record that the record no longer has (the optimiser after a Ctrl-C) is
+    gone from the estimator in the same step.
+    """
+    state = {
+        name: value
+        for name, value in vars(estimator).items()
+        if name not in RECORD_ATTRIBUTES
+    }
+    state.update(vars(record))
+    estimator.__dict__ = state
 
 
 def snapshot(estimator):
@@ -48,9 +105,9 @@ def restore(estimator, saved):
     state.update(saved)  # its lists are already copies, and it is used once
 
 
-def epoch_record(estimator):
-    """What an epoch changes, as it stands now."""
-    state = vars(estimator)
+def epoch_record(record):
+    """What an epoch changes in ``record``, as it stands now."""
+    state = vars(record)
     values = {name: state[name] for name in EPOCH_ATTRIBUTES if name in state}
     lengths = {
         name: len(state[name]) for name in EPOCH_CURVES if state.get(name) is not None
@@ -58,11 +115,11 @@ def epoch_record(estimator):
     return values, lengths
 
 
-def rewind(estimator, record):
-    """Put back what ``epoch_record`` recorded: the attributes, and each
-    curve cut back to its recorded length."""
-    values, lengths = record
-    state = vars(estimator)
+def rewind(record, recorded):
+    """Put back in ``record`` what ``epoch_record`` recorded: the
+    attributes, and each curve cut back to its recorded length."""
+    values, lengths = recorded
+    state = vars(record)
     for name in EPOCH_ATTRIBUTES:
         state.pop(name, None)
     state.update(values)
