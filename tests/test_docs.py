@@ -237,8 +237,9 @@ def test_the_real_table_results_page_shows_consistent_generated_tables(task):
     assert header[1] == "mlp"
     tables = [r for r in rows if not r[0].startswith(("gain", "wins", "time"))]
     summary = {r[0]: r for r in rows if r not in tables}
+    # the cells are rounded to 0.01, so a difference of two is off by 0.01
     for column in range(1, len(header) - 1):
         gains = [float(r[column]) - float(r[1]) for r in tables]
         mean, worst = summary["gain, mean"][column], summary["gain, worst"][column]
-        assert float(mean) == pytest.approx(sum(gains) / len(gains), abs=0.006)
-        assert float(worst) == pytest.approx(min(gains), abs=0.006)
+        assert float(mean) == pytest.approx(sum(gains) / len(gains), abs=0.0101)
+        assert float(worst) == pytest.approx(min(gains), abs=0.0101)
