@@ -1,7 +1,10 @@
-"""Models pickled by the release before the block redesign still load,
-predict as they did, and go on training (tests/data/make_models_before_blocks.py
-wrote them; it is not to be rerun)."""
+"""Models pickled by earlier releases still load, predict as they did, and go
+on training: before the block redesign (tests/data/make_models_before_blocks.py)
+and before the modules moved into folders, when pickles named the classes by
+the flat paths (make_models_before_folders.py). Neither script is to be
+rerun."""
 
+import functools
 import pathlib
 import pickle
 import warnings
@@ -10,44 +13,60 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning
 
-PATH = pathlib.Path(__file__).parent / "data" / "models_before_blocks.pkl"
+DATA = pathlib.Path(__file__).parent / "data"
+FIXTURES = {
+    "models_before_blocks.pkl": [
+        "adam",
+        "batch norm dropout",
+        "early stopping",
+        "lbfgs",
+        "multilabel rmsprop",
+        "regressor sgd",
+        "poisson batch norm",
+    ],
+    # 13e491e: the front, the embeddings, the ensemble, layer norm, residual
+    # layers and target scaling
+    "models_before_folders.pkl": [
+        "front ensemble layer norm residual",
+        "cosine label smoothing early stopping",
+        "regressor scale_target ensemble front",
+        "regressor plateau sgd layer norm",
+    ],
+}
+CASES = [(file, name) for file, names in FIXTURES.items() for name in names]
+NAMES = FIXTURES["models_before_blocks.pkl"]
+
+
+@functools.cache
+def _load(file):
+    with warnings.catch_warnings():
+        # written by scikit-learn 1.9.1; CI also loads them under 1.6.1
+        warnings.simplefilter("ignore", InconsistentVersionWarning)
+        return pickle.loads((DATA / file).read_bytes())
 
 
 @pytest.fixture(scope="module")
 def saved():
-    with warnings.catch_warnings():
-        # written by scikit-learn 1.9.1; CI also loads it under 1.6.1
-        warnings.simplefilter("ignore", InconsistentVersionWarning)
-        return pickle.loads(PATH.read_bytes())
+    return _load("models_before_blocks.pkl")
 
 
-NAMES = [
-    "adam",
-    "batch norm dropout",
-    "early stopping",
-    "lbfgs",
-    "multilabel rmsprop",
-    "regressor sgd",
-    "poisson batch norm",
-]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_an_old_pickle_predicts_as_it_did(saved, name):
+@pytest.mark.parametrize("file, name", CASES)
+def test_an_old_pickle_predicts_as_it_did(file, name):
+    saved = _load(file)
     model, _, method, expected = saved["models"][name]
     got = getattr(model, method)(saved["X"])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_an_old_pickle_goes_on_training(saved, name):
+@pytest.mark.parametrize("file, name", CASES)
+def test_an_old_pickle_goes_on_training(file, name):
+    saved = _load(file)
     model, target, _, _ = saved["models"][name]
     model = pickle.loads(pickle.dumps(model))  # the fixture's stays as loaded
-    X = saved["X"]
     before, epochs = [c.copy() for c in model.coefs_], len(model.loss_curve_)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.set_params(warm_start=True, max_iter=3).fit(X, target)
+        model.set_params(warm_start=True, max_iter=3).fit(saved["X"], target)
     assert len(model.loss_curve_) > epochs
     assert all(np.isfinite(c).all() for c in model.coefs_)
     if not model.early_stopping:  # which may keep the earlier best epoch
@@ -70,42 +89,3 @@ def test_an_old_pickles_stopping_attributes_become_its_stopping_record(saved, na
     # first, then intercepts, in the flat vector
     flat = np.concatenate([a.ravel() for a in model.coefs_ + model.intercepts_])
     np.testing.assert_array_equal(record.best_params[: flat.size], flat)
-
-
-FOLDERS_PATH = pathlib.Path(__file__).parent / "data" / "models_before_folders.pkl"
-
-
-@pytest.fixture(scope="module")
-def saved_flat():
-    # written at 13e491e, when every module sat flat in sk_deepmlp/ and the
-    # pickle named the classes by those paths (sk_deepmlp._classifier, ...)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InconsistentVersionWarning)
-        return pickle.loads(FOLDERS_PATH.read_bytes())
-
-
-FLAT_NAMES = [
-    "front ensemble layer norm residual",
-    "cosine label smoothing early stopping",
-    "regressor scale_target ensemble front",
-    "regressor plateau sgd layer norm",
-]
-
-
-@pytest.mark.parametrize("name", FLAT_NAMES)
-def test_a_pickle_of_the_flat_layout_predicts_as_it_did(saved_flat, name):
-    model, _, method, expected = saved_flat["models"][name]
-    got = getattr(model, method)(saved_flat["X"])
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
-
-
-@pytest.mark.parametrize("name", FLAT_NAMES)
-def test_a_pickle_of_the_flat_layout_goes_on_training(saved_flat, name):
-    model, target, _, _ = saved_flat["models"][name]
-    model = pickle.loads(pickle.dumps(model))  # the fixture's stays as loaded
-    epochs = len(model.loss_curve_)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.set_params(warm_start=True, max_iter=3).fit(saved_flat["X"], target)
-    assert len(model.loss_curve_) == epochs + 3
-    assert all(np.isfinite(c).all() for c in model.coefs_)
