@@ -108,3 +108,38 @@ def test_the_regressor_has_the_bar_too(capsys):
     reg.fit(X, y / y.std())
     final = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
     assert final.startswith("DeepMLPRegressor") and "4/4" in final
+
+
+def test_fits_with_a_bar_in_threads_hold_back_warnings_one_at_a_time():
+    """catch_warnings swaps the warnings module's global state: interleaved
+    in two threads, the second to leave would put back the first's, and
+    leave warnings filtered as inside a fit for the rest of the process."""
+    import threading
+    import warnings
+
+    from sk_deepmlp._training._progress import deferred_warnings
+
+    filters, show = list(warnings.filters), warnings.showwarning
+    first_in, second_tried, second_in = (threading.Event() for _ in range(3))
+    seen = {}
+
+    def first():
+        with deferred_warnings(True):
+            first_in.set()
+            second_tried.wait(5)
+            seen["second inside too"] = second_in.wait(0.2)
+
+    def second():
+        first_in.wait(5)
+        second_tried.set()
+        with deferred_warnings(True):
+            second_in.set()
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen == {"second inside too": False}  # it waited for the first
+    assert second_in.is_set()
+    assert warnings.filters == filters and warnings.showwarning is show

@@ -1,5 +1,6 @@
 """An optional tqdm progress bar for long fits."""
 
+import threading
 import warnings
 from contextlib import contextmanager
 
@@ -47,6 +48,11 @@ def progress_bar(enabled, total, unit, desc="DeepMLP"):
     return tqdm(total=total, unit=unit, desc=desc)
 
 
+#: Held while a fit holds back its warnings (re-entrant: a callback's own fit
+#: with a bar, in the same thread, goes through)
+_deferring = threading.RLock()
+
+
 @contextmanager
 def deferred_warnings(enabled):
     """Hold back the warnings raised inside, and show them on leaving.
@@ -56,11 +62,17 @@ def deferred_warnings(enabled):
     The filters still apply when a warning is raised (an "error" filter still
     raises at once); the held-back ones go through them again when re-issued,
     so that pytest.warns and catch_warnings see them as usual.
+
+    ``catch_warnings`` swaps the warnings module's global state (before
+    Python 3.14), so two of them interleaved in threads could leave another
+    fit's state behind, warnings silenced for good. Fits with a bar
+    therefore hold back their warnings one at a time: a second waits for the
+    first to finish.
     """
     if not enabled:
         yield
         return
-    with warnings.catch_warnings(record=True) as caught:
+    with _deferring, warnings.catch_warnings(record=True) as caught:
         try:
             yield
         finally:
