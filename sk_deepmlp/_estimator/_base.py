@@ -3,8 +3,9 @@
 ``BaseDeepMLP`` holds what does not depend on the task: the parameters common
 to every estimator here, the order in which a fit checks, initialises and
 trains, and the rules for continuing a fit (``warm_start``, ``partial_fit``);
-the fitted network comes from ``_fitted.FittedNetworkMixin``, and prediction
-in bounded memory from ``_predict.PredictionMixin``. A subclass supplies the
+the fitted network comes from ``_fitted.FittedNetworkMixin``, running the
+training loop and applying its record from ``_solve.SolverMixin``, and
+prediction in bounded memory from ``_predict.PredictionMixin``. A subclass supplies the
 targets:
 
 - ``_validate_input(X, y, incremental, reset, classes)`` returns ``X`` and the

@@ -22,7 +22,7 @@ derivative through the batch statistics (``d mu / d z_k = w_k``,
 
 A batch of one row has ``var = 0``: every ``z_hat`` is 0 and no gradient
 flows below. The training loop therefore never forms such a batch (see
-``gen_batches(min_batch_size=2)`` in ``_training``), and the estimators
+``gen_batches(min_batch_size=2)`` in ``_training._epochs``), and the estimators
 refuse a fit whose batches would all be single rows.
 """
 
