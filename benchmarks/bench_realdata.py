@@ -6,9 +6,14 @@ imputed with the median and standardised, other columns imputed with
 "missing" and one-hot encoded. Regression targets are standardised for every
 model too (a TransformedTargetRegressor), unless ``--raw-targets``: that is
 how most users call a regressor, and what target standardisation inside our
-regressor is for. Tables above 10,000 rows are subsampled to 10,000, the same
-rows for every model. Every fit runs BLAS on one thread; ``--jobs`` fits run
-side by side.
+regressor is for. Tables above ``--max-rows`` rows (10,000 by default; 0
+keeps every row) are subsampled to that many, the same rows for every model.
+Every fit runs BLAS on one thread; ``--jobs`` fits run side by side.
+
+Seeds: ``--seeds N`` runs seeds 0 to N-1, each drawing its own folds and
+seeding the model. ``--spread N`` runs model seeds 0 to N-1 on the folds of
+seed 0, and ``--report --spread N`` prints each table's seed spread: the
+largest minus the smallest of the N mean scores over the folds.
 
 The models (``--models``, comma-separated):
 
@@ -56,7 +61,7 @@ import warnings
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from _realdata import TABLES, fold_data  # noqa: E402
+from _realdata import MAX_ROWS, TABLES, fold_data  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).parent / "results" / "realdata.jsonl.gz"
 #: the models built from ``recommended_params``, whose records are keyed by it
@@ -129,7 +134,7 @@ def make_model(spec, task, X, y, seed):
 
 
 @functools.cache
-def signature(spec, table):
+def signature(spec, table, max_rows=MAX_ROWS):
     """What ``spec`` trains on ``table``, as text: our estimators' arguments
     (the recipe's as ``recommended_params`` gives them today, on the table's
     first training fold, since the recipe adapts to the data), the peers'
@@ -141,7 +146,7 @@ def signature(spec, table):
         return spec
     from sk_deepmlp import recommended_params
 
-    X, y, _, _, task = fold_data(table, 0, 0)
+    X, y, _, _, task = fold_data(table, 0, 0, max_rows)
     params = {**recommended_params(X, y, task=task), **overrides}
     text = repr(sorted(params.items()))
     return text if name == "recipe" else f"float32 {text}"
@@ -151,14 +156,16 @@ def _to_float32(X):
     return np.asarray(X, dtype=np.float32)
 
 
-def fit_one(table, spec, seed, fold, raw_targets):
-    """Fit one model on one training fold; its test score and seconds."""
+def fit_one(table, spec, seed, fold, raw_targets, folds=None, max_rows=MAX_ROWS):
+    """Fit one model, seeded with ``seed``, on one training fold of the split
+    drawn with ``folds`` (default ``seed``); its test score and seconds."""
+    folds = seed if folds is None else folds
     from sklearn.compose import TransformedTargetRegressor
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    X_train, y_train, X_test, y_test, task = fold_data(table, seed, fold)
+    X_train, y_train, X_test, y_test, task = fold_data(table, folds, fold, max_rows)
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)
@@ -176,6 +183,8 @@ def fit_one(table, spec, seed, fold, raw_targets):
         "targets": "raw" if raw_targets else "standardised",
         "seed": seed,
         "fold": fold,
+        "folds": folds,
+        "max_rows": max_rows,
         "score": score,
         "seconds": seconds,
     }
@@ -197,7 +206,18 @@ def read_results(path):
 
 
 def key(r):
-    return r["table"], r["signature"], r["targets"], r["seed"], r["fold"]
+    # records from before --spread and --max-rows: folds of their own seed,
+    # tables subsampled to 10,000 rows
+    folds, rows = r.get("folds", r["seed"]), r.get("max_rows", 10_000)
+    return r["table"], r["signature"], r["targets"], r["seed"], r["fold"], folds, rows
+
+
+def _jobs(args):
+    """``(seed, folds)`` of the fits asked for: ``--spread``'s model seeds on
+    the folds of seed 0, or ``--seeds``' seeds on their own folds."""
+    if args.spread:
+        return [(s, 0) for s in range(args.spread)]
+    return [(s, s) for s in range(args.seeds)]
 
 
 def run(args, tables, models):
@@ -205,35 +225,79 @@ def run(args, tables, models):
 
     done = {key(r) for r in read_results(args.results)}
     targets = "raw" if args.raw_targets else "standardised"
+    rows = args.max_rows
     todo = [
-        (t, m, s, f)
+        (t, m, s, f, folds)
         for t in tables
         for m in models
-        for s in range(args.seeds)
+        for s, folds in _jobs(args)
         for f in range(5)
-        if (t, signature(m, t), targets, s, f) not in done
+        if (t, signature(m, t, rows), targets, s, f, folds, rows) not in done
     ]
     print(
         f"{len(todo)} fits to run ({len(done)} already in {args.results})", flush=True
     )
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    jobs = (delayed(fit_one)(*job, args.raw_targets) for job in todo)
+    jobs = (
+        delayed(fit_one)(t, m, s, f, args.raw_targets, folds, rows)
+        for t, m, s, f, folds in todo
+    )
     results = Parallel(n_jobs=args.jobs, return_as="generator_unordered")(jobs)
     for record in results:
         # here, not in the worker: loky cannot send the cached function there
-        record["signature"] = signature(record["model"], record["table"])
+        record["signature"] = signature(record["model"], record["table"], rows)
         # closed after each record: a gzip member is only readable once
         # closed, so a run stopped midway keeps every fit it finished
         with _open(args.results, "a") as out:
             out.write(json.dumps(record) + "\n")
 
 
-def report(args, tables, models):
+def _records(args, spread):
+    """``{(table, signature): {(seed, fold): record}}`` of the fits that the
+    report reads: the chosen targets and subsampling, and either the
+    ``--seeds`` protocol (each seed on its own folds) or ``--spread``'s
+    (every seed on the folds of seed 0)."""
     targets = "raw" if args.raw_targets else "standardised"
-    records = [r for r in read_results(args.results) if r["targets"] == targets]
     by = {}
-    for r in records:
+    for r in read_results(args.results):
+        *_, folds, rows = key(r)
+        if r["targets"] != targets or rows != args.max_rows:
+            continue
+        if folds != (0 if spread else r["seed"]):
+            continue
         by.setdefault((r["table"], r["signature"]), {})[(r["seed"], r["fold"])] = r
+    return targets, by
+
+
+def report_spread(args, tables, models):
+    """Each table's seed spread: over the model seeds run on the folds of
+    seed 0, the largest minus the smallest mean score over the folds."""
+    _, by = _records(args, spread=True)
+    print(f"seed spread x 100 over {args.spread} seeds, folds of seed 0")
+    for task in ("classification", "regression"):
+        print(f"\n{task:<18}" + "".join(f"{m[:10]:>11}" for m in models))
+        spreads = {m: [] for m in models}
+        for t in (t for t in tables if TABLES[t].task == task):
+            row = []
+            for m in models:
+                fits = by.get((t, signature(m, t, args.max_rows)), {})
+                means = [
+                    np.mean([fits[(s, f)]["score"] for f in range(5)])
+                    for s in range(args.spread)
+                    if all((s, f) in fits for f in range(5))
+                ]
+                spread = 100 * (max(means) - min(means)) if len(means) > 1 else np.nan
+                spreads[m].append(spread)
+                row.append(spread)
+            print(f"{t:<18}" + "".join(f"{v:>11.2f}" for v in row))
+        print(
+            f"{'mean':<18}"
+            + "".join(f"{np.nanmean(spreads[m]):>11.2f}" for m in models)
+        )
+
+
+def report(args, tables, models):
+    targets, by = _records(args, spread=False)
     ref = models[0]
     print(
         f"score x 100 ({targets} targets); gain over {ref} in points; "
@@ -252,7 +316,7 @@ def report(args, tables, models):
         table = [["table", *models, "folds x seeds"]]
         print(f"\n{task:<18}" + "".join(f"{m:>{width}}" for m in labels) + "   n")
         for t in rows:
-            runs = [by.get((t, signature(m, t)), {}) for m in models]
+            runs = [by.get((t, signature(m, t, args.max_rows)), {}) for m in models]
             common = set.intersection(*(set(r) for r in runs))
             if not common:
                 continue
@@ -317,6 +381,12 @@ def main():
     parser.add_argument("--tables", default="", help="comma-separated; all if empty")
     parser.add_argument("--task", choices=("classification", "regression"))
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument(
+        "--spread", type=int, default=0, help="model seeds on the folds of seed 0"
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=MAX_ROWS, help="subsample to; 0: all rows"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--raw-targets", action="store_true")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS)
@@ -328,7 +398,7 @@ def main():
     tables = [t for t in tables if args.task in (None, TABLES[t].task)]
     if not args.report:
         run(args, tables, models)
-    report(args, tables, models)
+    (report_spread if args.spread else report)(args, tables, models)
 
 
 if __name__ == "__main__":
