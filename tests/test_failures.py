@@ -433,6 +433,9 @@ def test_blas_limit_is_reference_counted_across_threads(monkeypatch):
             changed_on.add(threading.get_ident())
             self.num_threads = count
 
+        def get_num_threads(self):
+            return self.num_threads
+
     class Selection:
         lib_controllers = [Library()]
 

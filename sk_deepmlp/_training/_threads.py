@@ -98,7 +98,8 @@ def _release_control():
 
 
 def _counts(selection):
-    return [info["num_threads"] for info in selection.info()]
+    # each library's own count, without the rest of info()'s description
+    return [lib.get_num_threads() for lib in selection.lib_controllers]
 
 
 def _set(selection, counts):
