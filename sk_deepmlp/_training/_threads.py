@@ -32,6 +32,7 @@ Three rules keep such fits independent of each other (issue 32):
   fit run alone.
 """
 
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -170,9 +171,15 @@ def _own(controller, directory, inside):
     return controller.select(filepath=paths) if paths else None
 
 
+@functools.cache
 def scipy_own_blas():
     """A threadpoolctl selection of the BLAS bundled with SciPy, or None
-    where SciPy shares NumPy's (conda, Linux distributions)."""
+    where SciPy shares NumPy's (conda, Linux distributions).
+
+    Found once: a ``ThreadpoolController`` reads every loaded library (3.6 ms
+    here), which every lbfgs fit paid. SciPy's BLAS is loaded by then
+    (``_optimizers`` imports ``scipy.optimize``, which loads it).
+    """
     scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
     return _own(ThreadpoolController(), scipy_dir, inside=True)
 
