@@ -337,22 +337,8 @@ def report(args, tables, models):
             args.csv.mkdir(parents=True, exist_ok=True)
             with (args.csv / f"realdata_{task}.csv").open("w", newline="") as out:
                 csv.writer(out).writerows(table)
-        for label, f in (("gain, mean", np.mean), ("gain, worst", np.min)):
-            print(
-                f"{label:<18}" + "".join(f"{f(gains[m]):>+{width}.2f}" for m in models)
-            )
-        wins = [sum(g > 0 for g in gains[m]) for m in models]
-        print(
-            f"{'wins/losses':<18}"
-            + "".join(
-                f"{f'{w}/{sum(g < 0 for g in gains[m])}':>{width}}"
-                for m, w in zip(models, wins)
-            )
-        )
-        print(
-            f"{'time vs ' + ref:<18}"
-            + "".join(f"{secs[m] / secs[ref]:>{width - 1}.2f}x" for m in models)
-        )
+        for row in table[-4:]:  # the summary rows, as the CSV has them
+            print(f"{row[0]:<18}" + "".join(f"{cell:>{width}}" for cell in row[1:-1]))
 
 
 def _summary(table, models, gains, secs, ref):

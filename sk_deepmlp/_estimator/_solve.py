@@ -65,6 +65,8 @@ class SolverMixin:
         apply_record(self, record)
 
     def _train_stochastic(self, net, X, Y, sample_weight, incremental, record, **data):
+        """``fit_stochastic`` on the training part of the early-stopping
+        split, if any; ``data`` goes on to it (``tasks``, ``name``)."""
         random_state = self._random_state
         if self.early_stopping:
             X, X_val, Y, Y_val, sample_weight, sw_val = self._validation_split(

@@ -144,22 +144,33 @@ def _interrupted(record, net, checkpoint):
 
 
 def fit_stochastic(
-    net, X, Y, sample_weight, *, config, record, hooks, random_state, **data
+    net,
+    X,
+    Y,
+    sample_weight,
+    *,
+    config,
+    record,
+    hooks,
+    random_state,
+    labels=None,
+    validation=None,
+    tasks=None,
+    name="DeepMLP",
 ):
     """Epochs of mini-batch steps with the optimiser ``record._optimizer``.
 
     ``X``, ``Y`` and ``sample_weight`` are the training rows, ``Y`` the
-    targets the network trains on (smoothed labels, scaled values). Keyword
-    ``data``: ``labels``, the unsmoothed targets of those rows (the
-    explosion check scores on them; default ``Y``); ``validation``, the
-    held-out ``(X, labels, sample_weight)`` when early stopping; ``tasks``
-    (``_fit_tasks.FitTasks``), which opens and closes each epoch's callback
-    task (a callback may stop the training after an epoch).
+    targets the network trains on (smoothed labels, scaled values).
+    ``labels`` are the unsmoothed targets of those rows (the explosion check
+    scores on them; None: ``Y``); ``validation`` the held-out ``(X, labels,
+    sample_weight)`` when early stopping; ``tasks`` (``_fit_tasks.FitTasks``)
+    opens and closes each epoch's callback task (a callback may stop the
+    training after an epoch); ``name`` is the progress bar's.
 
     Returns the record, continued.
     """
-    labels = data.get("labels", Y)
-    validation, tasks = data.get("validation"), data.get("tasks")
+    labels = Y if labels is None else labels
     rows = EpochRows(X, Y, sample_weight, config.shuffle)
     rec = record
     rec.n_iter_ = 0
@@ -169,9 +180,7 @@ def fit_stochastic(
     def snapshot():  # the callbacks' copy of the model as of now
         return hooks.snapshot(rec)
 
-    bar = progress_bar(
-        config.show_bar, config.max_iter, "epoch", data.get("name", "DeepMLP")
-    )
+    bar = progress_bar(config.show_bar, config.max_iter, "epoch", name)
     with deferred_warnings(config.show_bar):
         try:
             for _ in range(config.max_iter):
@@ -349,11 +358,13 @@ def _update_training_loss(rec, config):
     rec.best_loss_ = min(rec.best_loss_, rec.loss_curve_[-1])
 
 
-def fit_lbfgs(net, X, Y, sample_weight, *, config, record, hooks, **data):
+def fit_lbfgs(
+    net, X, Y, sample_weight, *, config, record, hooks, tasks=None, name="DeepMLP"
+):
     """Full-batch L-BFGS-B on the flat parameter vector.
 
-    ``Y`` holds the targets the network trains on. Keyword ``data``:
-    ``tasks`` (callbacks), ``name`` (the progress bar's). With callbacks, an
+    ``Y`` holds the targets the network trains on; ``tasks`` are the
+    callbacks' (or None), ``name`` the progress bar's. With callbacks, an
     iteration's task opens at the first loss evaluation after the previous
     iteration ended, so that none is opened for an iteration that scipy
     never starts; a callback that asks to stop ends the minimisation with
@@ -361,7 +372,7 @@ def fit_lbfgs(net, X, Y, sample_weight, *, config, record, hooks, **data):
 
     Returns the record, continued.
     """
-    rec, tasks = record, data.get("tasks")
+    rec = record
 
     def snapshot():
         # the weights of the iteration (not of a line-search trial) and, for
@@ -393,9 +404,7 @@ def fit_lbfgs(net, X, Y, sample_weight, *, config, record, hooks, **data):
     rec.n_iter_ = 0
     net.track_stats = False  # each loss evaluation would move them
     checkpoint = _checkpoint(rec, net.storage)
-    bar = progress_bar(
-        config.show_bar, config.max_iter, "iteration", data.get("name", "DeepMLP")
-    )
+    bar = progress_bar(config.show_bar, config.max_iter, "iteration", name)
     with deferred_warnings(config.show_bar):
         try:
             result = minimize_lbfgs(

@@ -41,6 +41,11 @@ EPOCH_CURVES = ("loss_curve_", "validation_scores_", "validation_loss_curve_")
 RECORD_ATTRIBUTES = (*EPOCH_ATTRIBUTES, *EPOCH_CURVES, "_optimizer")
 
 
+def _copied(value):
+    """A list copied (fits append to their curves), anything else as it is."""
+    return list(value) if isinstance(value, list) else value
+
+
 class TrainingRecord:
     """What the training loops find: MLPClassifier's training record
     (``n_iter_``, ``t_``, ``loss_``, the best values and the curves), the
@@ -57,9 +62,7 @@ class TrainingRecord:
         copied: the loop appends to its own lists, not the estimator's."""
         record = cls()
         vars(record).update(
-            (name, list(state[name]) if isinstance(state[name], list) else state[name])
-            for name in RECORD_ATTRIBUTES
-            if name in state
+            (name, _copied(state[name])) for name in RECORD_ATTRIBUTES if name in state
         )
         return record
 
@@ -67,7 +70,7 @@ class TrainingRecord:
         """The record's fitted attributes (``n_iter_`` ... ``loss_curve_``),
         curves copied: what a callback's snapshot of an epoch shows."""
         return {
-            name: list(value) if isinstance(value, list) else value
+            name: _copied(value)
             for name, value in vars(self).items()
             if not name.startswith("_")
         }
@@ -91,10 +94,7 @@ def apply_record(estimator, record):
 
 def snapshot(estimator):
     """The estimator's attributes, with each list copied (fits append to them)."""
-    return {
-        name: list(value) if isinstance(value, list) else value
-        for name, value in vars(estimator).items()
-    }
+    return {name: _copied(value) for name, value in vars(estimator).items()}
 
 
 def restore(estimator, saved):

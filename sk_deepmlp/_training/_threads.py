@@ -184,14 +184,10 @@ def scipy_own_blas():
     return _own(ThreadpoolController(), scipy_dir, inside=True)
 
 
-def _start_scipy_limit():
-    return scipy_own_blas()
-
-
 #: SciPy's own BLAS on one thread: L-BFGS-B calls it between two gradient
 #: evaluations, and its idle workers then spin on the cores that NumPy's
 #: products need (lbfgs fits ran about 9x slower).
-scipy_own_blas_on_one_thread = SharedLimit(_start_scipy_limit)
+scipy_own_blas_on_one_thread = SharedLimit(scipy_own_blas)
 
 # NumPy's BLAS, found once (it is loaded with NumPy), and the thread count
 # each of its libraries had then: a different count now is the user's choice
@@ -199,26 +195,25 @@ _numpy_blas = None
 _started_with = {}
 
 
-def numpy_blas():
-    """A threadpoolctl selection of the BLAS that NumPy's products use: every
-    BLAS library but SciPy's own. None if threadpoolctl finds none."""
-    with _numpy_blas_lock:  # found once: a second look during a limit would
-        _find_numpy_blas()  # take the limit for the count it started with
-    return _numpy_blas or None
-
-
 _numpy_blas_lock = threading.Lock()
 
 
-def _find_numpy_blas():
+def numpy_blas():
+    """A threadpoolctl selection of the BLAS that NumPy's products use: every
+    BLAS library but SciPy's own. None if threadpoolctl finds none."""
     global _numpy_blas
-    if _numpy_blas is None:
-        scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
-        _numpy_blas = _own(ThreadpoolController(), scipy_dir, inside=False) or False
-        if _numpy_blas:
-            _started_with.update(
-                (info["filepath"], info["num_threads"]) for info in _numpy_blas.info()
-            )
+    # found once, under a lock: a second look, from a fit that started while
+    # another held a limit, would take that limit for the starting count
+    with _numpy_blas_lock:
+        if _numpy_blas is None:
+            scipy_dir = os.path.dirname(os.path.realpath(scipy.__file__))
+            found = _own(ThreadpoolController(), scipy_dir, inside=False)
+            if found is not None:
+                _started_with.update(
+                    (info["filepath"], info["num_threads"]) for info in found.info()
+                )
+            _numpy_blas = found or False
+    return _numpy_blas or None
 
 
 def user_chose_threads(selection):
