@@ -218,12 +218,40 @@ def _embed(graph, X, model, dtype):
     return node("Concat", [E, rest], axis=1)
 
 
+def _expand(graph, X, model):
+    """Categorical columns and missing values (``_columns.expand_columns``):
+    each categorical column compared with its categories (``Equal``, which
+    gives the one-hot columns, all False for an unseen value or NaN), a
+    missing slot from ``IsNaN``, and each numeric column's NaN filled
+    (``Where``), followed by its indicator where it has one."""
+    node, constant = graph.node, graph.constant
+    categorical = vars(model).get("is_categorical_")
+    if categorical is None:
+        categorical = np.zeros(model.n_features_in_, dtype=bool)
+    categories = iter(model.__dict__.get("categories_", []))
+    parts = []
+    for j in range(model.n_features_in_):
+        column = node("Gather", [X, _ints(graph, [j])], axis=1)
+        missing = node("IsNaN", column)
+        if categorical[j]:
+            hot = node("Equal", [column, constant([next(categories)])])
+            parts.append(node("Cast", hot, to=graph.proto_dtype))
+        else:
+            fill = constant([[model._column_fills[j]]])
+            parts.append(node("Where", [missing, fill, column]))
+        if model._column_indicated[j]:
+            parts.append(node("Cast", missing, to=graph.proto_dtype))
+    return node("Concat", parts, axis=1)
+
+
 def _forward(graph, model, input_name):
     """The network from the input to the output activation, with the weights
     as prediction uses them; returns the output's name."""
     double = graph.proto_dtype == onnx_proto.TensorProto.DOUBLE
     dtype = np.float64 if double else np.float32
     A = graph.node("Cast", input_name, to=graph.proto_dtype)
+    if "_column_fills" in vars(model):
+        A = _expand(graph, A, model)
     scaling = model._input_scaling()
     if scaling is not None:
         A = _robust_scale(graph, A, *scaling)
@@ -296,7 +324,27 @@ def _proto_dtype(operator):
     return proto_dtype
 
 
+def _check_numeric_categories(model):
+    """Refuse a model whose categories are not numbers: the graph takes one
+    numeric tensor, and compares each categorical column with numbers."""
+    for j, values in zip(
+        np.flatnonzero(vars(model).get("is_categorical_", [])),
+        vars(model).get("categories_", []),
+    ):
+        if values.dtype.kind != "f":
+            raise ValueError(
+                f"Column {j} of this {type(model).__name__} holds categories "
+                f"that are not numbers ({values[:3].tolist()}...); the ONNX "
+                "graph takes one numeric tensor. Code the categories as "
+                "numbers ahead of the model, in a pipeline that skl2onnx "
+                "converts whole: make_pipeline(ColumnTransformer([('codes', "
+                "OrdinalEncoder(), columns)], remainder='passthrough'), "
+                "model) with categorical_features naming the coded columns."
+            )
+
+
 def _classifier_shapes(operator):
+    _check_numeric_categories(operator.raw_operator)
     calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
     if model._label_binarizer.y_type_ == "multilabel-indicator":
@@ -357,6 +405,7 @@ def _convert_classifier(scope, operator, container):
 
 
 def _regressor_shapes(operator):
+    _check_numeric_categories(operator.raw_operator)
     N = operator.inputs[0].get_first_dimension()
     kind = operator.inputs[0].type
     tensor = DoubleTensorType if isinstance(kind, DoubleTensorType) else FloatTensorType

@@ -122,6 +122,12 @@ CONFIGURATIONS = [
         loss="poisson", scale_target=True, learning_rate_init=0.01, **FAST
     ),
     DeepMLPRegressor(solver="rmsprop", **EARLY_STOPPING, **FAST),
+    # categorical columns from the dtype: none in an array, so the checks see
+    # the plain model; missing indicators, with NaN allowed in the tags
+    DeepMLPClassifier(categorical_features="from_dtype", **FAST),
+    DeepMLPRegressor(categorical_features="from_dtype", **FAST),
+    DeepMLPClassifier(missing="indicator", **FAST),
+    DeepMLPRegressor(missing="indicator", **FAST),
 ]
 
 # Dropout draws one mask per row, so a row of weight 3 gets one mask where three

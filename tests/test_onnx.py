@@ -324,3 +324,95 @@ def test_an_ensemble_regressor(dtype, loss):
     (prediction,) = run(reg, X.astype(dtype))
     atol = 1e-4 if dtype == np.float32 else 1e-9
     np.testing.assert_allclose(prediction, reg.predict(X), rtol=1e-5, atol=atol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("Estimator", [DeepMLPClassifier, DeepMLPRegressor])
+def test_categorical_codes_and_missing_values(Estimator, dtype):
+    """Numeric categories become Equal's one-hot columns (unseen values and
+    NaN all zeros, or the missing slot), numeric NaN its fill and flag."""
+    rng = np.random.RandomState(0)
+    X = np.column_stack([rng.randn(300), rng.randint(0, 4, 300), rng.randn(300)])
+    X[rng.rand(300) < 0.1, 0] = np.nan
+    X[rng.rand(300) < 0.1, 1] = np.nan
+    y = (X[:, 1] == 2) ^ (X[:, 2] > 0)
+    model = Estimator(
+        categorical_features=[1],
+        missing="indicator",
+        input_scaling="robust",
+        numeric_embedding="periodic",
+        embedding_dim=4,
+        hidden_layer_sizes=(8,),
+        max_iter=20,
+        random_state=0,
+    )
+    fit(model, X.astype(dtype), y if Estimator is DeepMLPClassifier else y + X[:, 2])
+    X_test = X[:40].copy()
+    X_test[0, 1] = 7.0  # unseen
+    X_test[1, 2] = np.nan  # a column without NaN at fit: its median
+    X_test = X_test.astype(dtype)
+    if Estimator is DeepMLPClassifier:
+        check_classifier(model, X_test, dtype, ATOL[dtype])
+    else:
+        (predicted,) = run(model, X_test)
+        np.testing.assert_allclose(
+            predicted.ravel(), model.predict(X_test), atol=ATOL[dtype] * 10
+        )
+
+
+def test_text_categories_are_refused_naming_the_ordinal_encoder_route():
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {"size": rng.randn(100), "colour": rng.choice(["red", "blue"], 100)}
+    )
+    y = (frame["colour"] == "red").to_numpy()
+    model = fit(
+        DeepMLPClassifier(categorical_features=["colour"], max_iter=5), frame, y
+    )
+    with pytest.raises(ValueError, match="not numbers.*OrdinalEncoder"):
+        skl2onnx.to_onnx(model, frame[:1])
+
+
+def test_ordinal_encoder_ahead_exports_whole():
+    pd = pytest.importorskip("pandas")
+    from skl2onnx.common.data_types import FloatTensorType, StringTensorType
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import OrdinalEncoder
+
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame(
+        {"colour": rng.choice(["red", "green", "blue"], 200), "size": rng.randn(200)}
+    )
+    y = (frame["colour"] == "red").to_numpy() ^ (frame["size"] > 0).to_numpy()
+    codes = ColumnTransformer(
+        [("codes", OrdinalEncoder(), ["colour"])], remainder="passthrough"
+    )
+    pipeline = fit(
+        make_pipeline(
+            codes,
+            DeepMLPClassifier(categorical_features=[0], max_iter=30, random_state=0),
+        ),
+        frame,
+        y,
+    )
+    onx = skl2onnx.to_onnx(
+        pipeline,
+        initial_types=[
+            ("colour", StringTensorType([None, 1])),
+            ("size", FloatTensorType([None, 1])),
+        ],
+        options={"zipmap": False},
+    )
+    session = rt.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    labels, proba = session.run(
+        None,
+        {
+            "colour": frame[["colour"]].to_numpy(),
+            "size": frame[["size"]].to_numpy(np.float32),
+        },
+    )
+    np.testing.assert_allclose(proba, pipeline.predict_proba(frame), atol=1e-5)
+    np.testing.assert_array_equal(labels, pipeline.predict(frame))

@@ -35,10 +35,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight
 
 from .._network._activations import ACTIVATIONS
 from .._network._fitted import FittedNetworkMixin
@@ -51,7 +48,7 @@ from .._training._progress import require_tqdm
 from .._training._state import restore, snapshot
 from .._training._stopping import StoppingRecord, StoppingStateMixin
 from . import _rules as rules
-from ._checks import check_numeric
+from ._columns import ColumnsMixin
 from ._params import (
     batch_norm_flags,
     dropout_rates,
@@ -70,6 +67,7 @@ class BaseDeepMLP(
     SolverMixin,
     FittedNetworkMixin,
     FrontMixin,
+    ColumnsMixin,
     StoppingStateMixin,
     BaseEstimator,
 ):
@@ -130,6 +128,8 @@ class BaseDeepMLP(
         "embedding_scale": [Interval(Real, 0, None, closed="neither")],
         "embedding_alpha": [Interval(Real, 0, None, closed="left")],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
+        "categorical_features": [None, StrOptions({"from_dtype"}), "array-like"],
+        "missing": [StrOptions({"error", "indicator"})],
     }
 
     def __setstate__(self, state):
@@ -172,6 +172,7 @@ class BaseDeepMLP(
         X, Y = self._validate_input(X, y, incremental, first_pass, classes)
         sample_weight = self._checked_sample_weight(X, Y, sample_weight)
         Y = self._scaled_targets(Y, sample_weight, first_pass)
+        X = self._fit_columns(X, sample_weight, first_pass)  # codes expanded
         self._fit_front(X, sample_weight, first_pass)
         layer_units = [self._front_width(X.shape[1]), *layers.hidden, Y.shape[1]]
         rules.check(
@@ -262,17 +263,16 @@ class BaseDeepMLP(
 
     def _validate_X_y(self, X, y, reset, **check_y):
         """``X`` and ``y`` as both estimators take them: numbers only (text and
-        dates refused), in the fitted model's dtype once there is one, sparse
+        dates refused) but for categorical columns, which become codes
+        (``_columns``), in the fitted model's dtype once there is one, sparse
         X as CSR for row slicing, and ``y`` 1-D when it has one column."""
-        check_numeric(X)
-        X, y = validate_data(
-            self,
+        X, y = self._validate_columns(
             X,
             y,
+            reset,
             accept_sparse=["csr", "csc"],
             multi_output=True,
             dtype=(np.float64, np.float32) if reset else self.coefs_[0].dtype,
-            reset=reset,
             **check_y,
         )
         if y.ndim == 2 and y.shape[1] == 1:

@@ -37,9 +37,9 @@ def check_numeric(X):
     if bad:
         raise ValueError(
             f"X holds data of type {', '.join(sorted(bad))}; the network needs "
-            "numbers. Encode text categories (e.g. with OneHotEncoder), convert "
-            "numeric text with astype(float), and turn dates into numeric "
-            "features."
+            "numbers. Name text categories in categorical_features (or encode "
+            "them, e.g. with OneHotEncoder), convert numeric text with "
+            "astype(float), and turn dates into numeric features."
         )
 
 

@@ -164,6 +164,8 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         embedding_scale=0.1,
         embedding_alpha=0.0,
         n_ensemble=1,
+        categorical_features=None,
+        missing="error",
         class_weight=None,
         label_smoothing=0.0,
     ):
@@ -460,6 +462,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         tags.input_tags.sparse = self._accepts_sparse()
+        tags.input_tags.allow_nan = self.missing == "indicator"
         return tags
 
 

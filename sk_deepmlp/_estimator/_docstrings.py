@@ -9,6 +9,8 @@ validation score, the estimator they replace). Each part is a
 
 from string import Template
 
+from ._docstrings_tabular import TABULAR_ATTRIBUTES, TABULAR_PARAMETERS
+
 PARAMETERS = Template(
     """\
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
@@ -261,64 +263,6 @@ PARAMETERS = Template(
         third layers, ``(64, 32, 32)`` on the third only. ``residual_layers_``
         says which.
 
-    input_scaling : {None, 'robust'}, default=None
-        'robust' scales each column by its median and interquartile range
-        and bends the tails smoothly, ``x' = (x - median) / (q75 - q25)``,
-        then ``x' / sqrt(1 + (x' / 3)^2)`` (RealMLP's preprocessing): heavy
-        tails and outliers no longer dominate the first layer. Columns with
-        at most two distinct values (flags, one-hot columns) are left as
-        they are (``input_scaled_`` says which columns were scaled). The
-        statistics are the first fit's, weighted by ``sample_weight``;
-        ``partial_fit`` and warm starts keep them, and prediction applies
-        them. Needs dense X (centring would fill a sparse one). None feeds X
-        to the network as it is, as $reference does.
-
-    numeric_embedding : {None, 'periodic'}, default=None
-        'periodic' gives each numeric column a learned embedding before the
-        first layer (PLR, Gorishniy et al. 2022): ``embedding_frequencies``
-        learned frequencies ``c_j``, then ``ReLU([sin(2 pi c_j x_j), cos(2
-        pi c_j x_j)] L_j + b_j)``, ``embedding_dim`` values per column, with
-        ``L_j`` and ``b_j`` of its own. The first layer then starts from
-        learned non-linear functions of each column. Columns with at most two
-        distinct values in the first fit's data pass through unchanged
-        (``embedded_features_`` says which were embedded). The frequencies
-        and maps are trained with the rest, without ``alpha`` or
-        ``weight_decay``. Needs dense X. None feeds the columns to the first
-        layer as they are, as $reference does.
-
-    embedding_dim : int, default=16
-        Values per embedded column (``numeric_embedding``).
-
-    embedding_frequencies : int, default=16
-        Learned frequencies per embedded column (``numeric_embedding``).
-
-    embedding_scale : float, default=0.1
-        Standard deviation of the frequencies' initial values, ``c ~ N(0,
-        embedding_scale^2)`` (``numeric_embedding``): small values start
-        from slow, nearly linear functions of standardised columns.
-
-    embedding_alpha : float, default=0.0
-        L2 penalty on the embedding's frequencies, in ``alpha``'s units
-        (``embedding_alpha / (2 m) * ||c||^2`` joins the loss;
-        ``numeric_embedding``). It pulls them towards 0, towards slower and
-        smoother functions of each column: without it the frequencies can
-        grow until the embeddings fit noise. 0 leaves them free, as in the
-        papers.
-
-    n_ensemble : int, default=1
-        Members of an efficient ensemble in one network (BatchEnsemble, as
-        in TabM): the members share every weight matrix, and each has, per
-        layer, its own input scales, output scales and biases (``Z_r = ((A
-        * R_r) W) * S_r + B_r``), the first layer's input scales starting as
-        random signs so that the members differ. Training minimises the mean
-        of their losses; prediction averages their probabilities
-        (classification) or outputs (regression). A fit costs about
-        ``n_ensemble`` times the arithmetic, in the same matrix products.
-        ``intercepts_`` then stay 0 (each member's bias is in
-        ``ensemble_intercepts_``), and ``alpha`` and ``weight_decay`` apply to
-        the shared weights only. Not with ``batch_norm``. 1 is a plain
-        network, as in $reference.
-
 """
 )
 
@@ -374,42 +318,6 @@ ATTRIBUTES = Template(
     residual_layers_ : list of bool
         Whether each hidden layer adds its input to its output (see
         ``residual``).
-
-    input_offset_, input_factor_ : ndarray of shape (n_features,)
-        With ``input_scaling='robust'``: each column becomes ``(x -
-        input_offset_) * input_factor_``, smoothly clipped where
-        ``input_scaled_``; a column left alone has offset 0 and factor 1.
-
-    input_scaled_ : ndarray of bool of shape (n_features,)
-        With ``input_scaling='robust'``: the columns scaled and clipped (the
-        others have at most two distinct values).
-
-    ensemble_input_scales_ : list of ndarray of shape (n_ensemble, n_in)
-        With ``n_ensemble`` above 1: each layer's members' input scales
-        ``R``. Live, like ``coefs_``.
-
-    ensemble_output_scales_ : list of ndarray of shape (n_ensemble, n_units)
-        With ``n_ensemble`` above 1: each layer's members' output scales
-        ``S``. Live, like ``coefs_``.
-
-    ensemble_intercepts_ : list of ndarray of shape (n_ensemble, n_units)
-        With ``n_ensemble`` above 1: each layer's members' biases. Live.
-
-    embedded_features_ : ndarray of bool of shape (n_features,)
-        With ``numeric_embedding``: the columns embedded (the others pass
-        through to the first layer, after the embeddings).
-
-    embedding_frequencies_ : ndarray of shape (n_embedded, k)
-        With ``numeric_embedding``: each embedded column's ``k =
-        embedding_frequencies`` frequencies. Live, like ``coefs_``.
-
-    embedding_coefs_ : ndarray of shape (n_embedded, 2 * k, embedding_dim)
-        With ``numeric_embedding``: each embedded column's linear map ``L_j``
-        (the sines' rows first, then the cosines'). Live, like ``coefs_``.
-
-    embedding_intercepts_ : ndarray of shape (n_embedded, embedding_dim)
-        With ``numeric_embedding``: each embedded column's ``b_j``. Live,
-        like ``coefs_``.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -477,10 +385,12 @@ def estimator_doc(
         + "    Parameters\n    ----------\n"
         + first_parameters
         + PARAMETERS.substitute(words)
+        + TABULAR_PARAMETERS.substitute(words)
         + extra_parameters
         + "    Attributes\n    ----------\n"
         + extra_attributes
         + ATTRIBUTES.substitute(words)
+        + TABULAR_ATTRIBUTES.substitute(words)
         + "    See Also\n    --------\n"
         + see_also
         + "    Notes\n    -----\n"

@@ -99,7 +99,7 @@ def check_gradients(estimator, X, y, sample_weight=None, eps=1e-6):
     # on a copy: validating the targets must not touch the estimator's state
     X, Y = copy.copy(estimator)._validate_input(X, y, incremental=True, reset=False)
     Y = estimator._scaled_targets(Y, None, reset=False)  # what training sees
-    X, Y = X.astype(np.float64), Y.astype(np.float64)
+    X, Y = estimator._expanded(X).astype(np.float64), Y.astype(np.float64)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
     sample_weight = estimator._sample_weight(Y, sample_weight)

@@ -15,11 +15,7 @@ import math
 import numpy as np
 from scipy import sparse
 from sklearn import get_config
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from .._network._activations import ACTIVATIONS
 from .._network._blas import matmul
@@ -27,7 +23,6 @@ from .._network._ensemble import ensemble_logits
 from .._network._fitted import ENSEMBLE
 from .._network._layernorm import layer_norm
 from .._network._losses import OUTPUT_LOSSES, weighted_mean
-from ._checks import check_numeric
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -68,7 +63,7 @@ class PredictionMixin:
             _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
-    def _logits(self, X, coefs=None, intercepts=None, steps=None):
+    def _logits(self, X, coefs=None, intercepts=None, steps=None, expanded=False):
         """Output-layer pre-activations of already validated X, in chunks.
 
         ``coefs``, ``intercepts`` and ``steps`` default to the fitted model's
@@ -83,8 +78,10 @@ class PredictionMixin:
             "input_scaled_" in state
             or "embedded_features_" in state
             or "ensemble_input_scales_" in state
+            or "_column_fills" in state
         ):
-            X = self._transform_front(X)  # the boxes before the first layer
+            # the boxes before the first layer; training's X is expanded
+            X = self._transform_front(X, expanded)
             if "ensemble_input_scales_" in state:
                 adapters = tuple(state[name] for name in ENSEMBLE)
                 return ensemble_logits(
@@ -112,14 +109,14 @@ class PredictionMixin:
         warnings: for everything but a plain float array that the model can
         take as it is (``_fast_path_applies``)."""
         check_is_fitted(self)
-        check_numeric(X)
-        X = validate_data(
-            self,
+        X = self._validate_columns(
             X,
+            "no_validation",
+            reset=False,
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
-            reset=False,
         )
+        self._check_numeric_nan(X)
         return X.tocsr() if sparse.issparse(X) else X
 
 
@@ -151,6 +148,7 @@ def _fast_path_applies(estimator, X):
         and X.shape[1] == fitted.get("n_features_in_", -1)
         and "coefs_" in fitted
         and "feature_names_in_" not in fitted
+        and "_column_fills" not in fitted  # codes categories, fills NaN
         # the check first: a finite X passes either way, and get_config
         # copies a dict (0.2 µs), while the check is one pass over X where
         # the first layer's product makes one per unit

@@ -158,6 +158,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         embedding_scale=0.1,
         embedding_alpha=0.0,
         n_ensemble=1,
+        categorical_features=None,
+        missing="error",
         scale_target=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
@@ -327,4 +329,5 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         tags.target_tags.multi_output = True
         tags.target_tags.positive_only = self.loss == "poisson"
         tags.input_tags.sparse = self._accepts_sparse()
+        tags.input_tags.allow_nan = self.missing == "indicator"
         return tags

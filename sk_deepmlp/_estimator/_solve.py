@@ -5,6 +5,7 @@ that the loop returns, applied in one step.
 For ``BaseDeepMLP``; not for direct use.
 """
 
+import functools
 import warnings
 
 import numpy as np
@@ -91,7 +92,7 @@ class SolverMixin:
 
     def _loop_hooks(self):
         return LoopHooks(
-            logits=self._logits,
+            logits=functools.partial(self._logits, expanded=True),
             score=self._validation_score,
             constant_score=self._constant_score,
             snapshot=self._epoch_snapshot,

@@ -11,7 +11,7 @@ with batch normalisation folded into the weights (``_inference_layers``).
 """
 
 from ._ensemble import init_adapters
-from ._front import EMBEDDING
+from ._front import COLUMNS, EMBEDDING
 from ._network import Network, fold_layers, inference_steps
 
 #: The ensemble's adapters, each a list of one (n_ensemble, n) array per
@@ -218,6 +218,9 @@ class FittedNetworkMixin:
                 elif name in EMBEDDING:  # views of the live network
                     value = value.copy()
                 attributes[name] = value
+        for name in COLUMNS:  # private, and needed to predict
+            if name in vars(self):
+                attributes[name] = getattr(self, name)
         return attributes
 
     def _inference_layers(self):

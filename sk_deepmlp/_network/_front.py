@@ -1,4 +1,5 @@
 """What the network does to X before its first layer, as fitted state: the
+expansion of categorical codes and missing values (``_columns``), the
 robust scaling's statistics (``_inputs``) and the periodic embedding's
 columns and parameters (``_embeddings``).
 
@@ -12,11 +13,14 @@ parameters are trained with the rest, as views of the network's flat vector
 import numpy as np
 from scipy import sparse
 
+from ._columns import drop_unreached, expand_columns, fill_values
 from ._embeddings import embed, embedding_width, init_embedding
 from ._inputs import binary_columns, robust_scale, robust_statistics
 
 #: The fitted attributes of input_scaling='robust', in robust_scale's order
 INPUT_SCALING = ("input_offset_", "input_factor_", "input_scaled_")
+#: The fitted expansion of categorical codes and missing values
+COLUMNS = ("_column_fills", "_column_indicated", "_numeric_nan_ok")
 #: The embedding's trained arrays, in the network's order
 EMBEDDING = ("embedding_frequencies_", "embedding_coefs_", "embedding_intercepts_")
 
@@ -32,9 +36,13 @@ class FrontMixin:
     direct use."""
 
     def _accepts_sparse(self):
-        """Whether fit takes sparse X: not with a scaling or an embedding,
-        which work on every value of a column."""
-        return self.input_scaling is None and self.numeric_embedding is None
+        """Whether fit takes sparse X: not with a scaling, an embedding or
+        missing indicators, which work on every value of a column."""
+        return (
+            self.input_scaling is None
+            and self.numeric_embedding is None
+            and self.missing == "error"
+        )
 
     def _input_scaling(self):
         """``(offset, factor, scaled)`` of input_scaling='robust', or None."""
@@ -56,6 +64,69 @@ class FrontMixin:
             return n_features
         embedded, _, dim = embedding
         return embedding_width(n_features, int(embedded.sum()), dim)
+
+    def _fit_columns(self, X, sample_weight, reset):
+        """X expanded for the network (``_columns.expand_columns``): at a
+        first fit, with the fill values and the missing slots of its data
+        (and a previous fit's forgotten); X itself for a model whose columns
+        are all numbers and that takes no NaN."""
+        if reset:
+            for name in COLUMNS:
+                self.__dict__.pop(name, None)
+            categorical = vars(self).get("is_categorical_")
+            if categorical is None and self.missing == "error":
+                return X
+            if sparse.issparse(X):
+                raise ValueError(
+                    "missing='indicator' takes no sparse X: it fills and "
+                    "marks the missing values column by column. Pass "
+                    "X.toarray(), or missing='error'."
+                )
+            if categorical is None:
+                categorical = np.zeros(X.shape[1], dtype=bool)
+            # only rows that train count: a category or a missing value seen
+            # in rows of weight 0 alone would get weights that never learn
+            trained = slice(None) if sample_weight is None else sample_weight > 0
+            if "categories_" in vars(self):
+                X, self.categories_ = drop_unreached(
+                    X, categorical, self.categories_, trained
+                )
+            had_missing = np.isnan(X[trained]).any(axis=0)
+            self._numeric_nan_ok = self.missing == "indicator"
+            self._column_fills = fill_values(X, categorical, sample_weight)
+            self._column_indicated = had_missing & (categorical | self._numeric_nan_ok)
+        self._check_numeric_nan(X)
+        return self._expanded(X)
+
+    def _expanded(self, X):
+        if "_column_fills" not in vars(self):
+            return X
+        categorical = vars(self).get("is_categorical_")
+        if categorical is None:
+            categorical = np.zeros(X.shape[1], dtype=bool)
+            sizes = []
+        else:
+            sizes = [len(c) for c in self.categories_]
+        return expand_columns(
+            X, categorical, sizes, self._column_fills, self._column_indicated
+        )
+
+    def _check_numeric_nan(self, X):
+        """Refuse NaN in the numeric columns of a model that does not take
+        them (``missing='error'``)."""
+        if vars(self).get("_numeric_nan_ok", True) or sparse.issparse(X):
+            return
+        numeric = ~self.is_categorical_
+        bad = np.isnan(X[:, numeric]).any(axis=0)
+        if bad.any():
+            column = int(np.flatnonzero(numeric)[np.argmax(bad)])
+            raise ValueError(
+                f"Input X contains NaN in the numeric column {column}. "
+                f"{type(self).__name__} with missing='error' takes NaN in "
+                "categorical columns only. Fit with missing='indicator' to "
+                "learn from missing values, or impute them first "
+                "(sklearn.impute.SimpleImputer)."
+            )
 
     def _fit_front(self, X, sample_weight, reset):
         """At a first fit, set the scaling's statistics and the columns to
@@ -104,8 +175,11 @@ class FrontMixin:
             for name, value in zip(EMBEDDING, arrays):
                 setattr(self, name, value.astype(dtype))
 
-    def _transform_front(self, X):
-        """X as the first layer sees it: scaled, then embedded."""
+    def _transform_front(self, X, expanded=False):
+        """X as the first layer sees it: expanded (unless ``expanded`` says
+        it already is, as in training), scaled, then embedded."""
+        if not expanded:
+            X = self._expanded(X)
         scaling, embedding = self._input_scaling(), self._embedding()
         if scaling is None and embedding is None:
             return X
