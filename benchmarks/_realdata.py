@@ -315,14 +315,18 @@ def table_data(table, max_rows=MAX_ROWS):
     return X, y, task
 
 
-def fold_data(table, seed, fold, max_rows=MAX_ROWS):
+def fold_data(table, seed, fold, max_rows=MAX_ROWS, raw=False):
     """``(X_train, y_train, X_test, y_test, task)`` of one fold of the split
-    drawn with ``seed``, preprocessed with statistics of its training rows."""
+    drawn with ``seed``, preprocessed with statistics of its training rows,
+    or, with ``raw``, as the table comes (category columns, NaN, the
+    numbers' own units)."""
     from sklearn.model_selection import KFold, StratifiedKFold
 
     X, y, task = table_data(table, max_rows)
     Split = StratifiedKFold if task == "classification" else KFold
     train, test = list(Split(5, shuffle=True, random_state=seed).split(X, y))[fold]
+    if raw:
+        return X.iloc[train], y[train], X.iloc[test], y[test], task
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         prep = preprocessing(X).fit(X.iloc[train])

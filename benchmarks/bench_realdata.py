@@ -25,7 +25,12 @@ The models (``--models``, comma-separated):
 - ``hgb``: HistGradientBoosting with its defaults;
 - ``realmlp``: RealMLP-TD from pytabkit (optional; torch, CPU, one thread);
 - ``recipe[key=value,...]``: the recipe with arguments changed, for ablations
-  (values are Python literals: ``recipe[hidden_layer_sizes=(256, 256)]``).
+  (values are Python literals: ``recipe[hidden_layer_sizes=(256, 256)]``;
+  ``steps=N`` changes the recipe's budget of optimiser steps);
+- a name followed by ``@raw`` (``recipe@raw``, ``hgb@raw``): the model on the
+  raw table, its category columns, NaN and units as they come, with no
+  preprocessing (HistGradientBoosting then takes
+  ``categorical_features="from_dtype"``).
 
 Each fit's score (accuracy, or R² in the data's units) and seconds are
 appended to a JSON-lines file (``--results``, gzip-compressed if its name
@@ -82,7 +87,9 @@ def split_top_level(text, sep=","):
 
 
 def parse_model(spec):
-    """``name`` or ``name[key=value,...]`` -> (name, overrides)."""
+    """``name`` or ``name[key=value,...]``, either followed by ``@raw`` ->
+    (name, overrides)."""
+    spec = spec.removesuffix("@raw")
     if "[" not in spec:
         return spec, {}
     name, rest = spec.split("[", 1)
@@ -109,6 +116,11 @@ def make_model(spec, task, X, y, seed):
         params = (
             {"max_iter": 500} if name == "deep" else recommended_params(X, y, task=task)
         )
+        if "steps" in overrides:  # the recipe's budget of steps, changed
+            from sk_deepmlp._estimator._recommended import _budget
+
+            overrides = dict(overrides)
+            params.update(_budget(len(y), params, overrides.pop("steps")))
         model = cls(**{**params, **overrides, "random_state": seed})
         if name == "recipe32":
             from sklearn.pipeline import make_pipeline
@@ -120,6 +132,8 @@ def make_model(spec, task, X, y, seed):
         from sklearn.ensemble import HistGradientBoostingClassifier as HGBC
         from sklearn.ensemble import HistGradientBoostingRegressor as HGBR
 
+        if spec.endswith("@raw"):
+            overrides = {"categorical_features": "from_dtype", **overrides}
         return (HGBC if classify else HGBR)(random_state=seed, **overrides)
     if name == "realmlp":
         import torch
@@ -146,10 +160,47 @@ def signature(spec, table, max_rows=MAX_ROWS):
         return spec
     from sk_deepmlp import recommended_params
 
-    X, y, _, _, task = fold_data(table, 0, 0, max_rows)
+    raw = spec.endswith("@raw")
+    X, y, _, _, task = fold_data(table, 0, 0, max_rows, raw=raw)
     params = {**recommended_params(X, y, task=task), **overrides}
-    text = repr(sorted(params.items()))
-    return text if name == "recipe" else f"float32 {text}"
+    text = canonical(repr(sorted(params.items())), task)
+    text = text if name == "recipe" else f"float32 {text}"
+    return f"raw {text}" if raw else text
+
+
+@functools.cache
+def _defaults(task):
+    from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
+
+    cls = DeepMLPClassifier if task == "classification" else DeepMLPRegressor
+    return cls().get_params()
+
+
+@functools.cache
+def canonical(text, task):
+    """A recipe's signature without the arguments set to the estimator's
+    default: the same model, whether a recipe spells a default out (an
+    ablation that puts an ingredient back) or leaves it unsaid. Other
+    signatures are returned as they are."""
+    prefix = next(
+        (p for p in ("raw float32 ", "raw ", "float32 ") if text.startswith(p)), ""
+    )
+    try:
+        items = ast.literal_eval(text[len(prefix) :].replace("inf", "1e999"))
+    except (ValueError, SyntaxError):
+        return text
+    if not isinstance(items, list):
+        return text
+    defaults = _defaults(task)
+    kept = [(k, v) for k, v in items if k not in defaults or not _equal(v, defaults[k])]
+    return prefix + repr(kept)
+
+
+def _equal(a, b):
+    try:
+        return bool(type(a) is type(b) and a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 def _to_float32(X):
@@ -165,7 +216,10 @@ def fit_one(table, spec, seed, fold, raw_targets, folds=None, max_rows=MAX_ROWS)
     from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
-    X_train, y_train, X_test, y_test, task = fold_data(table, folds, fold, max_rows)
+    raw = spec.endswith("@raw")
+    X_train, y_train, X_test, y_test, task = fold_data(
+        table, folds, fold, max_rows, raw=raw
+    )
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)
@@ -202,7 +256,10 @@ def read_results(path):
     if not path.exists():
         return []
     with _open(path, "r") as lines:
-        return [json.loads(line) for line in lines if line.strip()]
+        records = [json.loads(line) for line in lines if line.strip()]
+    for r in records:  # older records spelled some defaults out
+        r["signature"] = canonical(r["signature"], r["task"])
+    return records
 
 
 def key(r):

@@ -19,7 +19,6 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
-from .._network._inputs import binary_columns
 from ._checks import check_numeric
 
 # Each entry is a constructor argument; the comment says why it is there. The
@@ -38,8 +37,8 @@ _RECOMMENDED = {
     # the end, without a patience rule to tune.
     "learning_rate": "cosine",
     "warmup_epochs": 5,
-    # Enough epochs for the cosine decay to matter; the tol rule still stops
-    # a fit whose training loss has stalled.
+    # A placeholder: recommended_params sets max_iter from the rows, as a
+    # budget of optimiser steps (_budget), and turns the tol rule off.
     "max_iter": 300,
     # L2 penalty 10 000 times the default: the largest single gain on noisy
     # and high-dimensional data, and harmless elsewhere.
@@ -91,6 +90,11 @@ _RECOMMENDED_REGRESSION = {
 }
 
 _RECIPES = {"classification": _RECOMMENDED, "regression": _RECOMMENDED_REGRESSION}
+
+#: The recipe's budget of optimiser steps (batches of 200 rows), turned into
+#: epochs for the table at hand, between these bounds
+_STEPS = 4000
+_MIN_EPOCHS, _MAX_EPOCHS = 20, 300
 
 _CLASSIFICATION_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 
@@ -199,7 +203,7 @@ def recommended_params(X, y, task=None):
     >>> model = DeepMLPClassifier(**params, random_state=0)
     """
     task = _task_of(task)
-    check_numeric(X)
+    numbers = _numeric_part(X)
     check_consistent_length(X, y)
     target = type_of_target(y, input_name="y")
     if task is None:
@@ -233,16 +237,92 @@ def recommended_params(X, y, task=None):
             f"task='regression' needs real-valued targets; y is {target!r}."
         )
     params = dict(_RECIPES[task])
+    params.update(_table_params(X, numbers))
     # sparse X: the embeddings need dense X; the rest takes either
-    if sparse.issparse(X) or _too_few_rows_to_embed(X):
+    if sparse.issparse(X) or _too_few_rows_to_embed(numbers):
         for name in _EMBEDDING:
             params.pop(name, None)
+    params.update(_budget(_n_rows(X), params))
     return params
 
 
+def _n_rows(X):
+    return X.shape[0] if hasattr(X, "shape") else len(X)
+
+
+def _budget(n_rows, params, steps=None):
+    """``max_iter`` as a budget of optimiser steps, and no stop before it
+    (``n_iter_no_change=inf``; early stopping, where the recipe has it,
+    still keeps the best epoch): the cosine schedule then always runs to its
+    end, and a large table gets fewer epochs of more steps each."""
+    if params.get("early_stopping"):
+        n_rows -= int(np.ceil(0.1 * n_rows))  # the validation tenth
+    steps_per_epoch = -(-max(n_rows, 1) // 200)  # batches of 200 rows
+    epochs = round((steps or _STEPS) / steps_per_epoch)
+    budget = {"max_iter": int(np.clip(epochs, _MIN_EPOCHS, _MAX_EPOCHS))}
+    if not params.get("early_stopping"):
+        budget["n_iter_no_change"] = np.inf
+    return budget
+
+
+def _text_columns(X):
+    """The columns of a DataFrame that hold categories rather than numbers
+    (pandas ``category``, text or objects), by name (by position if the
+    names are not all strings); [] for anything else."""
+    if not (hasattr(X, "columns") and hasattr(X, "iloc")):
+        return []
+    text = [
+        j
+        for j, dtype in enumerate(X.dtypes)
+        if str(dtype) == "category"
+        or getattr(dtype, "kind", "O") in "OUS"
+        or str(dtype).startswith(("string", "str"))
+    ]
+    names = list(X.columns)
+    if all(isinstance(name, str) for name in names):
+        return [names[j] for j in text]
+    return text
+
+
+def _table_params(X, numbers):
+    """What a raw table needs: its text columns as ``categorical_features``,
+    and ``missing='indicator'`` if its numeric columns have NaN."""
+    params = {}
+    text = _text_columns(X)
+    if text:
+        params["categorical_features"] = text
+    if not sparse.issparse(numbers) and np.isnan(numbers).any():
+        params["missing"] = "indicator"
+    return params
+
+
+def _numeric_part(X):
+    """X's numeric columns as a float array (text refused), for the
+    recipe's counts."""
+    text = _text_columns(X)
+    if text:
+        keep = (
+            [c for c in X.columns if c not in text]
+            if isinstance(text[0], str)
+            else [j for j in range(X.shape[1]) if j not in text]
+        )
+        X = X[keep] if isinstance(text[0], str) else X.iloc[:, keep]
+    check_numeric(X)
+    return check_array(
+        X,
+        accept_sparse=True,
+        dtype="numeric",
+        ensure_all_finite=False,
+        ensure_min_features=0,
+        input_name="X",
+    )
+
+
 def _too_few_rows_to_embed(X):
-    """Whether X has fewer rows per column that the embeddings would embed
-    than they need (``_MIN_ROWS_PER_EMBEDDED_COLUMN``)."""
-    X = check_array(X, dtype="numeric", ensure_all_finite=False, input_name="X")
-    embedded = int(np.count_nonzero(~binary_columns(X)))
+    """Whether X (its numeric columns) has fewer rows per column that the
+    embeddings would embed than they need (``_MIN_ROWS_PER_EMBEDDED_COLUMN``);
+    NaN is left out of the count of distinct values."""
+    if sparse.issparse(X):
+        return True
+    embedded = sum(len(np.unique(c[~np.isnan(c)])) > 2 for c in X.T)
     return len(X) < _MIN_ROWS_PER_EMBEDDED_COLUMN * embedded

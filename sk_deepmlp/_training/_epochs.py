@@ -57,6 +57,10 @@ class TrainingConfig:
         L-BFGS's budget of loss evaluations.
     verbose : bool
         Print each epoch's loss.
+    planned_end : bool
+        Whether the learning-rate schedule ends at ``max_iter`` ('cosine',
+        which reaches its floor there): reaching it is then the plan, not a
+        failure to converge, and is not warned about.
     """
 
     max_iter: int
@@ -76,6 +80,7 @@ class TrainingConfig:
     out_activation: str
     max_fun: int
     verbose: bool
+    planned_end: bool = False
 
     @classmethod
     def resolve(cls, params, net, batch_rows, incremental):
@@ -99,6 +104,7 @@ class TrainingConfig:
             out_activation=params["out_activation_"],
             max_fun=params["max_fun"],
             verbose=bool(params["verbose"]),
+            planned_end=params["learning_rate"] == "cosine",
         )
 
 

@@ -201,7 +201,7 @@ def fit_stochastic(
                     stop = True  # a callback asked to stop after this epoch
                 if stop or config.incremental:
                     break
-                if rec.n_iter_ == config.max_iter:
+                if rec.n_iter_ == config.max_iter and not config.planned_end:
                     warnings.warn(
                         f"Stochastic Optimizer: Maximum iterations "
                         f"({config.max_iter}) reached and the optimization "
