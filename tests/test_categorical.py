@@ -279,3 +279,23 @@ def test_early_stopping_validates_on_the_expanded_input():
     )
     assert model.validation_scores_ == hand.validation_scores_
     assert len(model.validation_scores_) > 10
+
+
+@pytest.mark.parametrize("Estimator", [DeepMLPClassifier, DeepMLPRegressor])
+def test_dtype_sets_the_training_type_whatever_x_is(Estimator):
+    frame, y = _frame()
+    y = y if Estimator is DeepMLPClassifier else y.astype(float)
+    X = _by_hand(frame, ["blue", "green", "red"])
+    ours = Estimator(dtype="float32", **FAST).fit(X, y)
+    cast = Estimator(**FAST).fit(X.astype(np.float32), y)
+    for a, b in zip(ours.coefs_, cast.coefs_):
+        assert a.dtype == np.float32
+        np.testing.assert_array_equal(a, b)
+    out = ours.predict_proba if Estimator is DeepMLPClassifier else ours.predict
+    assert out(X).dtype == np.float64 and out(X.astype(np.float32)).dtype == np.float32
+    assert (
+        Estimator(dtype="float64", **FAST).fit(X.astype(np.float32), y).coefs_[0].dtype
+        == np.float64
+    )
+    framed = Estimator(categorical_features="from_dtype", dtype="float32", **FAST)
+    assert framed.fit(frame, y).coefs_[0].dtype == np.float32

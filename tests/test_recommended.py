@@ -221,3 +221,56 @@ def test_the_recipe_trains_in_float32_when_given_float32(task):
     assert {a.dtype for a in arrays} == {np.dtype(np.float32)}
     predict = model.predict_proba if task == "classification" else model.predict
     assert predict(X).dtype == np.float32
+
+
+def _raw_frame(n=400, seed=0):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "income": rng.lognormal(10, 1, n),  # raw units, far from 0 and 1
+            "age": rng.integers(18, 90, n).astype(float),
+            "city": pd.Categorical(rng.choice(["Oslo", "Lima", "Pune"], n)),
+            "plan": rng.choice(["basic", "pro"], n).astype(object),
+        }
+    )
+    frame.loc[rng.random(n) < 0.1, "income"] = np.nan
+    y = (frame["city"] == "Oslo").to_numpy() ^ (frame["age"] > 50).to_numpy()
+    return frame, y
+
+
+def test_a_raw_frame_gets_its_categories_and_missing_values_named():
+    frame, y = _raw_frame()
+    params = recommended_params(frame, y, task="classification")
+    assert params["categorical_features"] == ["city", "plan"]
+    assert params["missing"] == "indicator"
+    model = DeepMLPClassifier(**params, random_state=0).fit(frame[:300], y[:300])
+    assert model.is_categorical_.tolist() == [False, False, True, True]
+    assert model.score(frame[300:], y[300:]) > 0.9
+    # without NaN, no indicator; without text, no categorical_features
+    numbers = frame[["income", "age"]].fillna(1.0)
+    params = recommended_params(numbers, y, task="classification")
+    assert "missing" not in params and "categorical_features" not in params
+
+
+def test_the_40_row_rule_counts_the_numeric_columns_of_a_frame():
+    frame, y = _raw_frame(n=79)  # 2 numeric columns need 80 rows
+    assert not DENSE_ONLY & set(recommended_params(frame, y, task="classification"))
+    frame, y = _raw_frame(n=80)
+    assert EMBEDDING_KEYS <= set(recommended_params(frame, y, task="classification"))
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_the_budget_is_steps_and_the_schedule_runs_to_its_end(task):
+    rng = np.random.default_rng(0)
+    budgets = {}
+    for n in (500, 10_000, 100_000):
+        X = rng.normal(size=(n, 3))
+        y = rng.integers(0, 2, n) if task == "classification" else rng.normal(size=n)
+        budgets[n] = recommended_params(X, y, task=task)
+    epochs = [budgets[n]["max_iter"] for n in (500, 10_000, 100_000)]
+    assert epochs[0] == 300 and epochs[0] > epochs[1] > epochs[2] >= 20
+    if task == "classification":  # no tol rule: the cosine ends the fit
+        assert all(p["n_iter_no_change"] == np.inf for p in budgets.values())
+    else:  # early stopping keeps the best epoch within the budget
+        assert all(p["early_stopping"] for p in budgets.values())

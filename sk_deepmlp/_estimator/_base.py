@@ -130,6 +130,7 @@ class BaseDeepMLP(
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "categorical_features": [None, StrOptions({"from_dtype"}), "array-like"],
         "missing": [StrOptions({"error", "indicator"})],
+        "dtype": [None, StrOptions({"float32", "float64"})],
     }
 
     def __setstate__(self, state):
@@ -272,7 +273,7 @@ class BaseDeepMLP(
             reset,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32) if reset else self.coefs_[0].dtype,
+            dtype=self._training_dtype() if reset else self.coefs_[0].dtype,
             **check_y,
         )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -280,6 +281,13 @@ class BaseDeepMLP(
         if sparse.issparse(X):
             X = X.tocsr()  # row slicing for batches and prediction chunks
         return X, y
+
+    def _training_dtype(self):
+        """What a first fit converts X to: ``dtype``, or, for None, X's own
+        float type (float32 stays float32, anything else float64)."""
+        if self.dtype is None:
+            return (np.float64, np.float32)
+        return np.dtype(self.dtype)
 
     def _scaled_targets(self, Y, sample_weight, reset):
         return Y  # the regressor's scale_target overrides this

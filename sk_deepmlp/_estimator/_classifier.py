@@ -166,6 +166,7 @@ class DeepMLPClassifier(ClassifierMixin, BaseDeepMLP):
         n_ensemble=1,
         categorical_features=None,
         missing="error",
+        dtype=None,
         class_weight=None,
         label_smoothing=0.0,
     ):

@@ -160,6 +160,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         n_ensemble=1,
         categorical_features=None,
         missing="error",
+        dtype=None,
         scale_target=False,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
