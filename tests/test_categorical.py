@@ -299,3 +299,10 @@ def test_dtype_sets_the_training_type_whatever_x_is(Estimator):
     )
     framed = Estimator(categorical_features="from_dtype", dtype="float32", **FAST)
     assert framed.fit(frame, y).coefs_[0].dtype == np.float32
+
+
+def test_wrong_number_of_columns_is_said_before_the_text_is_looked_at():
+    frame, y = _frame()
+    model = DeepMLPClassifier(categorical_features=["colour"], **FAST).fit(frame, y)
+    with pytest.raises(ValueError, match="X has 2 features, but .* expecting 3"):
+        model.predict(frame[["colour", "size"]].to_numpy())

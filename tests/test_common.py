@@ -95,6 +95,7 @@ CONFIGURATIONS = [
     DeepMLPRegressor(dropout=0.2, **FAST),
     # robust input scaling, on the classifier and the regressor
     DeepMLPClassifier(input_scaling="robust", **FAST),
+    DeepMLPRegressor(input_scaling="standard", learning_rate_init=0.01, **FAST),
     DeepMLPRegressor(input_scaling="robust", learning_rate_init=0.01, **FAST),
     # periodic embeddings of the numeric columns
     DeepMLPClassifier(numeric_embedding="periodic", embedding_dim=4, **FAST),

@@ -132,3 +132,32 @@ def test_gradients(data):
     params = {**SMALL, "hidden_layer_sizes": (5, 4)}
     model = fit(DeepMLPClassifier(input_scaling="robust", **params), X, y)
     assert check_gradients(model, X[:20], y[:20]) < 1e-6
+
+
+def test_standard_scaling_is_a_standard_scaler_ahead(data):
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = data
+    X = X[:, [0, 4, 5, 1]] * [1.0, 100.0, 0.01, 1.0] + [3.0, 3.0, 3.0, 0.0]
+    ours = fit(DeepMLPClassifier(input_scaling="standard", **SMALL), X, y)
+    scaled = StandardScaler().fit_transform(X)
+    scaled[:, -1] = X[:, -1]  # the flag is left alone
+    ahead = fit(DeepMLPClassifier(**SMALL), scaled, y)
+    assert not ours.input_scaled_.any()  # nothing clipped
+    assert ours.input_factor_[-1] == 1 and ours.input_offset_[-1] == 0
+    np.testing.assert_allclose(
+        ours.predict_proba(X), ahead.predict_proba(scaled), rtol=1e-8, atol=1e-10
+    )
+
+
+def test_standard_statistics_weights_equal_repeated_rows(data):
+    from sk_deepmlp._network._inputs import standard_statistics
+
+    X, _ = data
+    weights = np.arange(len(X)) % 3
+    repeated = np.repeat(X, weights, axis=0)
+    for a, b in zip(standard_statistics(X, weights), standard_statistics(repeated)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    constant = np.column_stack([X[:, 0], np.full(len(X), 7.0), X[:, 1]])
+    offset, factor, _ = standard_statistics(constant)
+    assert offset[1] == 0 and factor[1] == 1  # at most two values: left alone

@@ -121,7 +121,7 @@ class BaseDeepMLP(
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="left")],
         "layer_norm": ["boolean", "array-like"],
         "residual": ["boolean"],
-        "input_scaling": [StrOptions({"robust"}), None],
+        "input_scaling": [StrOptions({"robust", "standard"}), None],
         "numeric_embedding": [StrOptions({"periodic"}), None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_frequencies": [Interval(Integral, 1, None, closed="left")],

@@ -189,11 +189,14 @@ class ColumnsMixin:
             self._fit_categories(_table(X) if wanted else None)
         mask = vars(self).get("is_categorical_")
         table = None if mask is None else _table(X)
-        if table is None or table.shape[1] != len(mask):
-            # no categories (or no table, or the wrong number of columns:
-            # validate_data says so in scikit-learn's words)
+        if table is None:  # no categories, or no table for validate_data
             check_numeric(X)
             return X
+        if table.shape[1] != len(mask):  # scikit-learn's words
+            raise ValueError(
+                f"X has {table.shape[1]} features, but {type(self).__name__} "
+                f"is expecting {len(mask)} features as input."
+            )
         X = table
         numeric = np.flatnonzero(~mask)
         check_numeric(X.iloc[:, numeric] if _is_frame(X) else X[:, numeric])

@@ -6,17 +6,19 @@ from string import Template
 
 TABULAR_PARAMETERS = Template(
     """\
-    input_scaling : {None, 'robust'}, default=None
+    input_scaling : {None, 'robust', 'standard'}, default=None
         'robust' scales each column by its median and interquartile range
         and bends the tails smoothly, ``x' = (x - median) / (q75 - q25)``,
         then ``x' / sqrt(1 + (x' / 3)^2)`` (RealMLP's preprocessing): heavy
-        tails and outliers no longer dominate the first layer. Columns with
-        at most two distinct values (flags, one-hot columns) are left as
-        they are (``input_scaled_`` says which columns were scaled). The
-        statistics are the first fit's, weighted by ``sample_weight``;
-        ``partial_fit`` and warm starts keep them, and prediction applies
-        them. Needs dense X (centring would fill a sparse one). None feeds X
-        to the network as it is, as $reference does.
+        tails and outliers no longer dominate the first layer. 'standard'
+        centres each column on its mean and divides it by its standard
+        deviation, as a StandardScaler ahead of the model would. Columns
+        with at most two distinct values (flags, one-hot columns) are left
+        as they are, with either. The statistics are the first fit's,
+        weighted by ``sample_weight``; ``partial_fit`` and warm starts keep
+        them, and prediction applies them. Needs dense X (centring would
+        fill a sparse one). None feeds X to the network as it is, as
+        $reference does.
 
     numeric_embedding : {None, 'periodic'}, default=None
         'periodic' gives each numeric column a learned embedding before the
@@ -99,15 +101,16 @@ TABULAR_PARAMETERS = Template(
 TABULAR_ATTRIBUTES = Template(
     """\
     input_offset_, input_factor_ : ndarray of shape (n_inputs,)
-        With ``input_scaling='robust'``: each column becomes ``(x -
-        input_offset_) * input_factor_``, smoothly clipped where
-        ``input_scaled_``; a column left alone has offset 0 and factor 1.
+        With ``input_scaling``: each column becomes ``(x - input_offset_) *
+        input_factor_``, smoothly clipped where ``input_scaled_``; a column
+        left alone has offset 0 and factor 1.
         ``n_inputs`` is ``n_features_in_``, or, with categorical columns or
         missing indicators, the number of columns after their expansion.
 
-    input_scaled_ : ndarray of bool of shape (n_features,)
-        With ``input_scaling='robust'``: the columns scaled and clipped (the
-        others have at most two distinct values).
+    input_scaled_ : ndarray of bool of shape (n_inputs,)
+        With ``input_scaling``: the columns smoothly clipped. With 'robust'
+        those are the columns scaled (the others have at most two distinct
+        values); 'standard' clips none.
 
     ensemble_input_scales_ : list of ndarray of shape (n_ensemble, n_in)
         With ``n_ensemble`` above 1: each layer's members' input scales

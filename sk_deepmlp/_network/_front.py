@@ -15,7 +15,7 @@ from scipy import sparse
 
 from ._columns import drop_unreached, expand_columns, fill_values
 from ._embeddings import embed, embedding_width, init_embedding
-from ._inputs import binary_columns, robust_scale, robust_statistics
+from ._inputs import SCALINGS, binary_columns, robust_scale
 
 #: The fitted attributes of input_scaling='robust', in robust_scale's order
 INPUT_SCALING = ("input_offset_", "input_factor_", "input_scaled_")
@@ -45,7 +45,7 @@ class FrontMixin:
         )
 
     def _input_scaling(self):
-        """``(offset, factor, scaled)`` of input_scaling='robust', or None."""
+        """``(offset, factor, clipped)`` of input_scaling, or None."""
         if "input_scaled_" not in vars(self):
             return None
         return tuple(getattr(self, name) for name in INPUT_SCALING)
@@ -153,7 +153,8 @@ class FrontMixin:
                     f"sparse matrix). Pass X.toarray(), or {name}=None."
                 )
         if self.input_scaling is not None:
-            for name, value in zip(INPUT_SCALING, robust_statistics(X, sample_weight)):
+            statistics = SCALINGS[self.input_scaling](X, sample_weight)
+            for name, value in zip(INPUT_SCALING, statistics):
                 setattr(self, name, value)
         if self.numeric_embedding is not None:
             self.embedded_features_ = ~binary_columns(np.asarray(X))

@@ -1,4 +1,6 @@
-"""Robust input scaling with smooth clipping (``input_scaling='robust'``).
+"""Input scaling: robust, with smooth clipping (``input_scaling='robust'``),
+or standard (``'standard'``: mean and standard deviation, no clipping, what
+a StandardScaler ahead of the model would do).
 
 RealMLP's preprocessing (Holzmüller et al., 2024), per column ``j``::
 
@@ -67,6 +69,27 @@ def robust_statistics(X, sample_weight=None):
     factor = np.divide(1.0, spread, out=np.zeros_like(spread), where=spread > 0)
     scaled = ~binary_columns(X)
     return np.where(scaled, median, 0.0), np.where(scaled, factor, 1.0), scaled
+
+
+def standard_statistics(X, sample_weight=None):
+    """``(offset, factor, clipped)`` of ``input_scaling='standard'``: each
+    column's weighted mean and the inverse of its weighted standard
+    deviation (a constant column: factor 0, it maps to 0), none clipped;
+    binary columns get offset 0 and factor 1, as in ``robust_statistics``."""
+    X = np.asarray(X, dtype=np.float64)
+    mean = np.average(X, axis=0, weights=sample_weight)
+    std = np.sqrt(np.average((X - mean) ** 2, axis=0, weights=sample_weight))
+    factor = np.divide(1.0, std, out=np.zeros_like(std), where=std > 0)
+    scaled = ~binary_columns(X)
+    return (
+        np.where(scaled, mean, 0.0),
+        np.where(scaled, factor, 1.0),
+        np.zeros(X.shape[1], dtype=bool),
+    )
+
+
+#: input_scaling's statistics by name
+SCALINGS = {"robust": robust_statistics, "standard": standard_statistics}
 
 
 def smooth_clip(x):
