@@ -72,9 +72,11 @@ def test_accepts_a_dataframe(n_samples):
     pd = pytest.importorskip("pandas")
     X, y = make_classification(n_samples=n_samples, n_features=6, random_state=0)
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
-    assert recommended_params(
-        frame, pd.Series(y), task="classification"
-    ) == recommended_params(X, y, task="classification")
+    # the same recipe, but that a frame takes NaN (in later batches too)
+    assert recommended_params(frame, pd.Series(y), task="classification") == {
+        **recommended_params(X, y, task="classification"),
+        "missing": "indicator",
+    }
 
 
 @pytest.mark.parametrize(
@@ -248,10 +250,20 @@ def test_a_raw_frame_gets_its_categories_and_missing_values_named():
     model = DeepMLPClassifier(**params, random_state=0).fit(frame[:300], y[:300])
     assert model.is_categorical_.tolist() == [False, False, True, True]
     assert model.score(frame[300:], y[300:]) > 0.9
-    # without NaN, no indicator; without text, no categorical_features
+    # a frame always takes NaN, which a later batch may have; an array
+    # without NaN keeps the default; without text, no categorical_features
     numbers = frame[["income", "age"]].fillna(1.0)
     params = recommended_params(numbers, y, task="classification")
-    assert "missing" not in params and "categorical_features" not in params
+    assert params["missing"] == "indicator" and "categorical_features" not in params
+    model = DeepMLPClassifier(**params, random_state=0).fit(numbers, y)
+    plain = dict(params, missing="error")
+    same = DeepMLPClassifier(**plain, random_state=0).fit(numbers, y)
+    np.testing.assert_array_equal(model.coefs_[0], same.coefs_[0])
+    holes = numbers.copy()
+    holes.iloc[0, 0] = np.nan
+    assert model.predict(holes).shape == y.shape  # filled, not refused
+    params = recommended_params(numbers.to_numpy(), y, task="classification")
+    assert "missing" not in params
 
 
 def test_the_40_row_rule_counts_the_numeric_columns_of_a_frame():

@@ -172,8 +172,8 @@ def recommended_params(X, y, task=None):
     than a middling one.
 
     A DataFrame may come raw: its text and ``category`` columns are named in
-    ``categorical_features``, and NaN in its numeric columns gives
-    ``missing='indicator'``.
+    ``categorical_features``, and it gets ``missing='indicator'`` (as does
+    an array with NaN), so that NaN is taken in training and later alike.
 
     Nothing is fitted. ``X`` and ``y`` are checked (numbers in ``X``'s other
     columns, a target of the task in ``y``, as many rows in each). The
@@ -308,12 +308,16 @@ def _text_columns(X):
 
 def _table_params(X, numbers):
     """What a raw table needs: its text columns as ``categorical_features``,
-    and ``missing='indicator'`` if its numeric columns have NaN."""
+    and ``missing='indicator'`` if its numeric columns have NaN, or if it is
+    a DataFrame: a column without NaN in the training rows may have some
+    later, which is then filled rather than refused (on data without NaN the
+    model is the same)."""
     params = {}
     text = _text_columns(X)
     if text:
         params["categorical_features"] = text
-    if not sparse.issparse(numbers) and np.isnan(numbers).any():
+    frame = hasattr(X, "columns") and hasattr(X, "iloc")
+    if frame or (not sparse.issparse(numbers) and np.isnan(numbers).any()):
         params["missing"] = "indicator"
     return params
 
