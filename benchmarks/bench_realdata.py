@@ -392,7 +392,8 @@ def report(args, tables, models):
         _summary(table, models, gains, secs, ref)
         if args.csv:
             args.csv.mkdir(parents=True, exist_ok=True)
-            with (args.csv / f"realdata_{task}.csv").open("w", newline="") as out:
+            path = args.csv / f"{args.csv_name}_{task}.csv"
+            with path.open("w", newline="") as out:
                 csv.writer(out).writerows(table)
         for row in table[-4:]:  # the summary rows, as the CSV has them
             print(f"{row[0]:<18}" + "".join(f"{cell:>{width}}" for cell in row[1:-1]))
@@ -435,6 +436,9 @@ def main():
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS)
     parser.add_argument("--report", action="store_true", help="print, fit nothing")
     parser.add_argument("--csv", type=pathlib.Path, help="also write the tables here")
+    parser.add_argument(
+        "--csv-name", default="realdata", help="their name: NAME_<task>.csv"
+    )
     args = parser.parse_args()
     models = split_top_level(args.models)
     tables = [t for t in (args.tables.split(",") if args.tables else TABLES) if t]
