@@ -225,10 +225,8 @@ def _expand(graph, X, model):
     missing slot from ``IsNaN``, and each numeric column's NaN filled
     (``Where``), followed by its indicator where it has one."""
     node, constant = graph.node, graph.constant
-    categorical = vars(model).get("is_categorical_")
-    if categorical is None:
-        categorical = np.zeros(model.n_features_in_, dtype=bool)
-    categories = iter(model.__dict__.get("categories_", []))
+    categorical = model._categorical_columns()
+    categories = iter(vars(model).get("categories_", []))
     parts = []
     for j in range(model.n_features_in_):
         column = node("Gather", [X, _ints(graph, [j])], axis=1)
@@ -327,10 +325,9 @@ def _proto_dtype(operator):
 def _check_numeric_categories(model):
     """Refuse a model whose categories are not numbers: the graph takes one
     numeric tensor, and compares each categorical column with numbers."""
-    for j, values in zip(
-        np.flatnonzero(vars(model).get("is_categorical_", [])),
-        vars(model).get("categories_", []),
-    ):
+    if vars(model).get("is_categorical_") is None:
+        return
+    for j, values in zip(np.flatnonzero(model.is_categorical_), model.categories_):
         if values.dtype.kind != "f":
             raise ValueError(
                 f"Column {j} of this {type(model).__name__} holds categories "

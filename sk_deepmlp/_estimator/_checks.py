@@ -7,6 +7,11 @@ from scipy import sparse
 from sklearn.utils.validation import check_array
 
 
+def is_frame(X):
+    """Whether X is a DataFrame: a Series has ``iloc`` too, but no columns."""
+    return hasattr(X, "columns") and hasattr(X, "iloc")
+
+
 def check_numeric(X):
     """Refuse text and dates in X, at fit and at predict alike.
 
@@ -18,9 +23,8 @@ def check_numeric(X):
     """
     if sparse.issparse(X):
         return
-    # a DataFrame; a Series has dtypes and iloc too, but one dtype and no
-    # columns: it goes on as an array, for validate_data to refuse as 1-D
-    frame = hasattr(X, "columns") and hasattr(X, "iloc")
+    # a Series goes on as an array, for validate_data to refuse as 1-D
+    frame = is_frame(X)
     array = None if frame else (X if hasattr(X, "dtype") else np.asarray(X))
     bad = set()
     for column, dtype in enumerate(X.dtypes if frame else [array.dtype]):

@@ -21,18 +21,14 @@ from scipy import sparse
 from sklearn.utils.validation import validate_data
 
 from .._network._columns import category_codes, fit_categories, missing_values
-from ._checks import check_numeric
-
-
-def _is_frame(X):
-    return hasattr(X, "columns") and hasattr(X, "iloc")
+from ._checks import check_numeric, is_frame
 
 
 def _table(X):
     """X as a frame, a sparse matrix or a 2-D array with rows and columns;
     None for anything else, which validation then refuses in scikit-learn's
     words (1-D or empty X, complex numbers)."""
-    if not (_is_frame(X) or sparse.issparse(X)):
+    if not (is_frame(X) or sparse.issparse(X)):
         X = np.asarray(X)
         if X.dtype.kind == "c":
             return None
@@ -46,7 +42,7 @@ def _table(X):
 def _column(X, j):
     """Column ``j`` of a frame or a 2-D array, as a 1-D NumPy array; a pandas
     category column as its values (object), not its codes."""
-    if _is_frame(X):
+    if is_frame(X):
         column = X.iloc[:, j]
         if str(column.dtype) == "category":
             return column.astype(object).to_numpy()
@@ -56,7 +52,7 @@ def _column(X, j):
 
 def _pandas_categories(X):
     """Which columns of X are pandas ``category`` columns."""
-    if not _is_frame(X):
+    if not is_frame(X):
         return np.zeros(X.shape[1], dtype=bool)
     return np.array([str(dtype) == "category" for dtype in X.dtypes], dtype=bool)
 
@@ -68,9 +64,7 @@ class ColumnsMixin:
     def _takes_columns(self):
         """Whether the fitted model codes its input's columns (categorical
         ones, or numeric NaN): then X is coded, and may hold NaN."""
-        return vars(self).get("is_categorical_") is not None or (
-            "_column_fills" in vars(self)
-        )
+        return "_column_fills" in vars(self)
 
     def _validate_columns(self, X, y, reset, **check):
         """``validate_data`` on X coded (``_coded``), letting NaN through
@@ -153,7 +147,7 @@ class ColumnsMixin:
             return mask
         if wanted.dtype.kind not in "UO" or not all(isinstance(v, str) for v in wanted):
             raise ValueError(f"{accepted}; got {wanted.tolist()!r}.")
-        if not _is_frame(X):
+        if not is_frame(X):
             raise ValueError(
                 "categorical_features names columns, but X has no column "
                 "names: pass a DataFrame, or column indices."
@@ -199,7 +193,7 @@ class ColumnsMixin:
             )
         X = table
         numeric = np.flatnonzero(~mask)
-        check_numeric(X.iloc[:, numeric] if _is_frame(X) else X[:, numeric])
+        check_numeric(X.iloc[:, numeric] if is_frame(X) else X[:, numeric])
         as_float32 = getattr(X, "dtype", None) == np.float32
         codes = np.empty((X.shape[0], X.shape[1]), np.float32 if as_float32 else float)
         categories = iter(self.categories_)
@@ -209,7 +203,7 @@ class ColumnsMixin:
                 codes[:, j] = category_codes(column, next(categories))
             else:
                 codes[:, j] = _numbers(column)
-        if _is_frame(X):
+        if is_frame(X):
             return sys.modules["pandas"].DataFrame(
                 codes, columns=X.columns, index=X.index
             )
@@ -217,7 +211,7 @@ class ColumnsMixin:
 
 
 def _column_names(X):
-    if _is_frame(X):
+    if is_frame(X):
         return [repr(str(c)) for c in X.columns]
     return [str(j) for j in range(X.shape[1])]
 

@@ -19,7 +19,7 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
-from ._checks import check_numeric
+from ._checks import check_numeric, is_frame
 
 # Each entry is a constructor argument; the comment says why it is there. The
 # reasons are measured: docs/benchmarks.rst shows the accuracy lost when each
@@ -272,7 +272,7 @@ def _n_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
-def _budget(n_rows, params, steps=None):
+def _budget(n_rows, params, steps=_STEPS):
     """``max_iter`` as a budget of optimiser steps, and no stop before it
     (``n_iter_no_change=inf``; early stopping, where the recipe has it,
     still keeps the best epoch): the cosine schedule then always runs to its
@@ -280,27 +280,33 @@ def _budget(n_rows, params, steps=None):
     if params.get("early_stopping"):
         n_rows -= int(np.ceil(0.1 * n_rows))  # the validation tenth
     steps_per_epoch = -(-max(n_rows, 1) // 200)  # batches of 200 rows
-    epochs = round((steps or _STEPS) / steps_per_epoch)
+    epochs = round(steps / steps_per_epoch)
     budget = {"max_iter": int(np.clip(epochs, _MIN_EPOCHS, _MAX_EPOCHS))}
     if not params.get("early_stopping"):
         budget["n_iter_no_change"] = np.inf
     return budget
 
 
-def _text_columns(X):
-    """The columns of a DataFrame that hold categories rather than numbers
-    (pandas ``category``, text or objects), by name (by position if the
-    names are not all strings); [] for anything else."""
-    if not (hasattr(X, "columns") and hasattr(X, "iloc")):
+def _text_positions(X):
+    """The positions of a DataFrame's columns that hold categories rather
+    than numbers (pandas ``category``, text or objects); [] for anything
+    else."""
+    if not is_frame(X):
         return []
-    text = [
+    return [
         j
         for j, dtype in enumerate(X.dtypes)
         if str(dtype) == "category"
         or getattr(dtype, "kind", "O") in "OUS"
         or str(dtype).startswith(("string", "str"))
     ]
-    names = list(X.columns)
+
+
+def _text_columns(X):
+    """``_text_positions`` as column names (as positions if the names are
+    not all strings), as ``categorical_features`` takes them."""
+    text = _text_positions(X)
+    names = list(X.columns) if text else []
     if all(isinstance(name, str) for name in names):
         return [names[j] for j in text]
     return text
@@ -316,8 +322,7 @@ def _table_params(X, numbers):
     text = _text_columns(X)
     if text:
         params["categorical_features"] = text
-    frame = hasattr(X, "columns") and hasattr(X, "iloc")
-    if frame or (not sparse.issparse(numbers) and np.isnan(numbers).any()):
+    if is_frame(X) or (not sparse.issparse(numbers) and np.isnan(numbers).any()):
         params["missing"] = "indicator"
     return params
 
@@ -325,14 +330,9 @@ def _table_params(X, numbers):
 def _numeric_part(X):
     """X's numeric columns as a float array (text refused), for the
     recipe's counts."""
-    text = _text_columns(X)
+    text = _text_positions(X)
     if text:
-        keep = (
-            [c for c in X.columns if c not in text]
-            if isinstance(text[0], str)
-            else [j for j in range(X.shape[1]) if j not in text]
-        )
-        X = X[keep] if isinstance(text[0], str) else X.iloc[:, keep]
+        X = X.iloc[:, [j for j in range(X.shape[1]) if j not in text]]
     check_numeric(X)
     return check_array(
         X,

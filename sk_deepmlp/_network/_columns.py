@@ -111,15 +111,18 @@ def _hashable(value):
 
 def drop_unreached(X, categorical, categories, trained):
     """The codes and categories without the categories that no ``trained``
-    row holds (rows of weight 0): those are coded as unseen, -1."""
-    X, kept = X.copy(), []
+    row holds (rows of weight 0): those are coded as unseen, -1. X is
+    copied only if a category goes."""
+    kept, original = [], X
     for j, values in zip(np.flatnonzero(categorical), categories):
-        column = X[:, j]
-        present = column[trained]
+        present = X[trained, j]
         reached = np.zeros(len(values), dtype=bool)
         reached[present[present >= 0].astype(np.intp)] = True
         if not reached.all():
+            if X is original:
+                X = X.copy()
             new = np.where(reached, np.cumsum(reached) - 1, -1)
+            column = X[:, j]
             known = column >= 0  # False for NaN
             column[known] = new[column[known].astype(np.intp)]
         kept.append(values[reached])

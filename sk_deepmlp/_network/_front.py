@@ -17,7 +17,7 @@ from ._columns import drop_unreached, expand_columns, fill_values
 from ._embeddings import embed, embedding_width, init_embedding
 from ._inputs import SCALINGS, binary_columns, robust_scale
 
-#: The fitted attributes of input_scaling='robust', in robust_scale's order
+#: The fitted attributes of input_scaling, in robust_scale's order
 INPUT_SCALING = ("input_offset_", "input_factor_", "input_scaled_")
 #: The fitted expansion of categorical codes and missing values
 COLUMNS = ("_column_fills", "_column_indicated", "_numeric_nan_ok")
@@ -73,8 +73,7 @@ class FrontMixin:
         if reset:
             for name in COLUMNS:
                 self.__dict__.pop(name, None)
-            categorical = vars(self).get("is_categorical_")
-            if categorical is None and self.missing == "error":
+            if vars(self).get("is_categorical_") is None and self.missing == "error":
                 return X
             if sparse.issparse(X):
                 raise ValueError(
@@ -82,8 +81,7 @@ class FrontMixin:
                     "marks the missing values column by column. Pass "
                     "X.toarray(), or missing='error'."
                 )
-            if categorical is None:
-                categorical = np.zeros(X.shape[1], dtype=bool)
+            categorical = self._categorical_columns()
             # only rows that train count: a category or a missing value seen
             # in rows of weight 0 alone would get weights that never learn
             trained = slice(None) if sample_weight is None else sample_weight > 0
@@ -98,17 +96,25 @@ class FrontMixin:
         self._check_numeric_nan(X)
         return self._expanded(X)
 
+    def _categorical_columns(self):
+        """``is_categorical_``, or a mask of no column where it is None."""
+        categorical = self.is_categorical_
+        if categorical is None:
+            return np.zeros(self.n_features_in_, dtype=bool)
+        return categorical
+
     def _expanded(self, X):
+        """X coded as the network's input: X itself for a model that codes
+        nothing (``_columns.expand_columns``)."""
         if "_column_fills" not in vars(self):
             return X
-        categorical = vars(self).get("is_categorical_")
-        if categorical is None:
-            categorical = np.zeros(X.shape[1], dtype=bool)
-            sizes = []
-        else:
-            sizes = [len(c) for c in self.categories_]
+        sizes = [len(c) for c in vars(self).get("categories_", [])]
         return expand_columns(
-            X, categorical, sizes, self._column_fills, self._column_indicated
+            X,
+            self._categorical_columns(),
+            sizes,
+            self._column_fills,
+            self._column_indicated,
         )
 
     def _check_numeric_nan(self, X):
