@@ -395,14 +395,24 @@ def report(args, tables, models):
             path = args.csv / f"{args.csv_name}_{task}.csv"
             with path.open("w", newline="") as out:
                 csv.writer(out).writerows(table)
-        for row in table[-4:]:  # the summary rows, as the CSV has them
+        for row in table[-5:]:  # the summary rows, as the CSV has them
             print(f"{row[0]:<18}" + "".join(f"{cell:>{width}}" for cell in row[1:-1]))
 
 
+def _standard_error(values):
+    return np.std(values, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0.0
+
+
 def _summary(table, models, gains, secs, ref):
-    """The rows under the per-table means: the gains over ``ref`` (mean,
-    worst), wins and losses, and the fit time against ``ref``'s."""
+    """The rows under the per-table means: the gains over ``ref`` (mean, its
+    standard error over tables, worst), wins and losses, and the fit time
+    against ``ref``'s."""
     table.append(["gain, mean", *(f"{np.mean(gains[m]):+.2f}" for m in models), ""])
+    # the standard error of the mean gain over tables: a change of the mean
+    # smaller than this is noise
+    table.append(
+        ["gain, s.e.", *(f"{_standard_error(gains[m]):.2f}" for m in models), ""]
+    )
     table.append(["gain, worst", *(f"{np.min(gains[m]):+.2f}" for m in models), ""])
     table.append(
         [
