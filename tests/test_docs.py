@@ -4,6 +4,7 @@ import inspect
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.neural_network import MLPClassifier
 
@@ -224,7 +225,9 @@ def test_the_architecture_page_names_modules_that_exist():
         assert name in modules, name
 
 
-@pytest.mark.parametrize("stem", ["realdata", "realdata44"])
+@pytest.mark.parametrize(
+    "stem", ["realdata", "realdata44", "realdata44_3seeds", "realdata44_whole"]
+)
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_the_real_table_results_page_shows_consistent_generated_tables(task, stem):
     """docs/benchmarks.rst shows bench_realdata.py's --csv files: each is
@@ -244,3 +247,8 @@ def test_the_real_table_results_page_shows_consistent_generated_tables(task, ste
         mean, worst = summary["gain, mean"][column], summary["gain, worst"][column]
         assert float(mean) == pytest.approx(sum(gains) / len(gains), abs=0.0101)
         assert float(worst) == pytest.approx(min(gains), abs=0.0101)
+        if "gain, s.e." in summary:  # the standard error over tables
+            error = float(np.std(gains, ddof=1) / np.sqrt(len(gains)))
+            assert float(summary["gain, s.e."][column]) == pytest.approx(
+                error, abs=0.0101
+            )
