@@ -110,18 +110,14 @@ def make_model(spec, task, X, y, seed):
         cls = MLPClassifier if classify else MLPRegressor
         return cls(max_iter=500, random_state=seed, **overrides)
     if name == "deep" or name in RECIPES:
-        from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor, recommended_params
+        from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
 
         cls = DeepMLPClassifier if classify else DeepMLPRegressor
-        params = (
-            {"max_iter": 500} if name == "deep" else recommended_params(X, y, task=task)
-        )
-        if "steps" in overrides:  # the recipe's budget of steps, changed
-            from sk_deepmlp._estimator._recommended import _budget
-
-            overrides = dict(overrides)
-            params.update(_budget(len(y), params, overrides.pop("steps")))
-        model = cls(**{**params, **overrides, "random_state": seed})
+        if name == "deep":
+            params = {"max_iter": 500, **overrides}
+        else:
+            params = recipe_params(overrides, X, y, task)
+        model = cls(**{**params, "random_state": seed})
         if name == "recipe32":
             from sklearn.pipeline import make_pipeline
             from sklearn.preprocessing import FunctionTransformer
@@ -147,6 +143,20 @@ def make_model(spec, task, X, y, seed):
     raise ValueError(f"unknown model {spec!r}")
 
 
+def recipe_params(overrides, X, y, task):
+    """The recipe's arguments for one training fold with ``overrides``
+    applied; ``steps=N`` sets its budget of optimiser steps to N (the
+    large-table growth included: N steps whatever the rows)."""
+    from sk_deepmlp import recommended_params
+    from sk_deepmlp._estimator._recommended import _budget
+
+    params = recommended_params(X, y, task=task)
+    overrides = dict(overrides)
+    if "steps" in overrides:
+        params.update(_budget(len(y), params, overrides.pop("steps")))
+    return {**params, **overrides}
+
+
 @functools.cache
 def signature(spec, table, max_rows=MAX_ROWS):
     """What ``spec`` trains on ``table``, as text: our estimators' arguments
@@ -158,11 +168,9 @@ def signature(spec, table, max_rows=MAX_ROWS):
     name, overrides = parse_model(spec)
     if name not in RECIPES:
         return spec
-    from sk_deepmlp import recommended_params
-
     raw = spec.endswith("@raw")
     X, y, _, _, task = fold_data(table, 0, 0, max_rows, raw=raw)
-    params = {**recommended_params(X, y, task=task), **overrides}
+    params = recipe_params(overrides, X, y, task)
     text = canonical(repr(sorted(params.items())), task)
     text = text if name == "recipe" else f"float32 {text}"
     return f"raw {text}" if raw else text

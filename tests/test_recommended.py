@@ -287,3 +287,27 @@ def test_the_budget_is_steps_and_the_schedule_runs_to_its_end(task):
         assert all(p["n_iter_no_change"] == np.inf for p in budgets.values())
     else:  # early stopping keeps the best epoch within the budget
         assert all(p["early_stopping"] for p in budgets.values())
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_beyond_8000_rows_the_penalties_weaken_and_the_budget_grows(task):
+    rng = np.random.default_rng(0)
+    params = {}
+    for n in (8000, 16_000, 32_000):
+        X = rng.normal(size=(n, 3))
+        y = rng.integers(0, 2, n) if task == "classification" else rng.normal(size=n)
+        params[n] = recommended_params(X, y, task=task)
+    penalties = ["alpha"] + (["embedding_alpha"] if task == "classification" else [])
+    assert params[8000]["alpha"] == 1.0  # the recipe's, up to 8000 rows
+    for name in penalties:
+        base = params[8000][name]
+        assert params[16_000][name] == pytest.approx(base / 2)
+        assert params[32_000][name] == pytest.approx(base / 4)
+    # steps = epochs x batches of 200 rows (less the validation tenth where
+    # the regression recipe stops early): 4000 at 8000 rows, twice that at
+    # four times the rows
+    fit_rows = {n: n - (n // 10 if task == "regression" else 0) for n in params}
+    steps = {n: params[n]["max_iter"] * fit_rows[n] / 200 for n in params}
+    assert steps[8000] == pytest.approx(4000, rel=0.05)
+    assert steps[32_000] == pytest.approx(8000, rel=0.05)
+    assert steps[16_000] == pytest.approx(4000 * np.sqrt(2), rel=0.05)
