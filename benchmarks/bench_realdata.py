@@ -215,13 +215,23 @@ def _to_float32(X):
     return np.asarray(X, dtype=np.float32)
 
 
+def protocol_model(spec, task, X, y, seed, raw_targets=False):
+    """``make_model``'s estimator as the protocol fits it: a regressor
+    behind standardised targets unless ``raw_targets``."""
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_model(spec, task, X, y, seed)
+    if task == "regression" and not raw_targets:
+        model = TransformedTargetRegressor(model, transformer=StandardScaler())
+    return model
+
+
 def fit_one(table, spec, seed, fold, raw_targets, folds=None, max_rows=MAX_ROWS):
     """Fit one model, seeded with ``seed``, on one training fold of the split
     drawn with ``folds`` (default ``seed``); its test score and seconds."""
     folds = seed if folds is None else folds
-    from sklearn.compose import TransformedTargetRegressor
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.preprocessing import StandardScaler
     from threadpoolctl import threadpool_limits
 
     raw = spec.endswith("@raw")
@@ -231,9 +241,7 @@ def fit_one(table, spec, seed, fold, raw_targets, folds=None, max_rows=MAX_ROWS)
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)
-        model = make_model(spec, task, X_train, y_train, seed)
-        if task == "regression" and not raw_targets:
-            model = TransformedTargetRegressor(model, transformer=StandardScaler())
+        model = protocol_model(spec, task, X_train, y_train, seed, raw_targets)
         start = time.perf_counter()
         model.fit(X_train, y_train)
         seconds = time.perf_counter() - start
