@@ -273,14 +273,21 @@ def test_the_40_row_rule_counts_the_numeric_columns_of_a_frame():
     assert EMBEDDING_KEYS <= set(recommended_params(frame, y, task="classification"))
 
 
-@pytest.mark.parametrize("task", ["classification", "regression"])
-def test_the_budget_is_steps_and_the_schedule_runs_to_its_end(task):
+def _recipes_by_rows(task, sizes):
+    """recommended_params on random tables of 3 columns and each number of
+    rows in ``sizes``, keyed by it."""
     rng = np.random.default_rng(0)
-    budgets = {}
-    for n in (500, 10_000, 100_000):
+    params = {}
+    for n in sizes:
         X = rng.normal(size=(n, 3))
         y = rng.integers(0, 2, n) if task == "classification" else rng.normal(size=n)
-        budgets[n] = recommended_params(X, y, task=task)
+        params[n] = recommended_params(X, y, task=task)
+    return params
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_the_budget_is_steps_and_the_schedule_runs_to_its_end(task):
+    budgets = _recipes_by_rows(task, (500, 10_000, 100_000))
     epochs = [budgets[n]["max_iter"] for n in (500, 10_000, 100_000)]
     assert epochs[0] == 300 and epochs[0] > epochs[1] > epochs[2] >= 20
     if task == "classification":  # no tol rule: the cosine ends the fit
@@ -291,12 +298,7 @@ def test_the_budget_is_steps_and_the_schedule_runs_to_its_end(task):
 
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_beyond_8000_rows_the_penalties_weaken_and_the_budget_grows(task):
-    rng = np.random.default_rng(0)
-    params = {}
-    for n in (8000, 16_000, 32_000):
-        X = rng.normal(size=(n, 3))
-        y = rng.integers(0, 2, n) if task == "classification" else rng.normal(size=n)
-        params[n] = recommended_params(X, y, task=task)
+    params = _recipes_by_rows(task, (8000, 16_000, 32_000))
     penalties = ["alpha"] + (["embedding_alpha"] if task == "classification" else [])
     assert params[8000]["alpha"] == 1.0  # the recipe's, up to 8000 rows
     for name in penalties:
