@@ -226,7 +226,14 @@ def test_the_architecture_page_names_modules_that_exist():
 
 
 @pytest.mark.parametrize(
-    "stem", ["realdata", "realdata44", "realdata44_3seeds", "realdata44_whole"]
+    "stem",
+    [
+        "realdata",
+        "realdata44",
+        "realdata44_3seeds",
+        "realdata44_whole",
+        "realdata44_whole_2seeds",
+    ],
 )
 @pytest.mark.parametrize("task", ["classification", "regression"])
 def test_the_real_table_results_page_shows_consistent_generated_tables(task, stem):
