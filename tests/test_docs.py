@@ -233,6 +233,7 @@ def test_the_architecture_page_names_modules_that_exist():
         "realdata44_3seeds",
         "realdata44_whole",
         "realdata44_whole_2seeds",
+        "realdata44_realmlp",
     ],
 )
 @pytest.mark.parametrize("task", ["classification", "regression"])
