@@ -209,12 +209,15 @@ class BatchNorm:
 class Output:
     """The output activation and its loss (``_losses``): forward returns the
     predictions, in a buffer of its own, and keeps them; ``loss`` gives the
-    per-sample losses; backward returns ``dZ = (A - Y) / m``, weighted by the
-    rows' weights, in a second buffer. The logits are left untouched."""
+    per-sample losses; backward returns the loss's delta (``dZ = (A - Y) /
+    m`` for the canonical pairs), weighted by the rows' weights, in a second
+    buffer. The logits are left untouched. ``loss``: a ``(loss, delta)``
+    pair of ``_losses.regression_loss``; None takes the canonical pair of
+    the activation ``name``."""
 
-    def __init__(self, name, width, reported, dtype):
+    def __init__(self, name, width, reported, dtype, loss=None):
         self.name, self.reported = name, reported
-        self._loss = OUTPUT_LOSSES[name]
+        self._loss, self._delta = loss or (OUTPUT_LOSSES[name], output_delta)
         self._buffers = _Buffers(dtype, A=width, dZ=width)
 
     def use_rows(self, m):
@@ -227,7 +230,7 @@ class Output:
         return self._A, losses
 
     def backward(self, Y, sample_weight):
-        return output_delta(self._A, Y, sample_weight, out=self._dZ)
+        return self._delta(self._A, Y, sample_weight, out=self._dZ)
 
 
 class Block:

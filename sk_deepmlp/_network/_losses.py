@@ -12,6 +12,12 @@ Four pairs of an output activation and a loss, keyed by the activation's name
 All four are canonical: the derivative of the loss with respect to the logits
 is the same ``dZ = (A - Y) / m`` (``output_delta``), derived with each loss.
 
+Three robust regression losses on the identity output are not, and each has
+its own delta: absolute error, Huber (a fixed threshold ``delta``) and
+pinball (``quantile``), as scikit-learn's ``_loss`` module defines them,
+with its subgradients at the kinks. ``REGRESSION_LOSSES`` keys every
+regression loss by its name (the regressor's ``loss``).
+
 Each loss returns the predictions it computed and the per-sample losses,
 and leaves the logits it was given as they were. Each comes in two forms.
 ``reported=True`` (the default) is scikit-learn's: the value of ``loss_``,
@@ -23,6 +29,7 @@ exact function whose gradient the backward pass computes, which the gradient
 checks rely on. The gradient is the same either way.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -136,6 +143,61 @@ def poisson_deviance(Z, Y, reported=True, out=None):
     return A, losses.sum(axis=1)
 
 
+def _per_row(terms, reported):
+    """Per-sample losses from per-output ``terms``: their sum (whose
+    gradient the deltas compute), or their mean over the outputs when
+    ``reported``, as the squared error reports it."""
+    losses = terms.sum(axis=1)
+    if reported and terms.shape[1] > 1:
+        losses /= terms.shape[1]
+    return losses
+
+
+def absolute_error(Z, Y, reported=True, out=None):
+    """Identity output: ``A = Z``; and the per-sample absolute errors.
+
+    ``sum_k |a_k - y_k|``, not halved (scikit-learn's ``AbsoluteError``).
+    Its derivative is ``sign(a - y)``; at ``a = y``, where the loss has a
+    kink, it is taken as -1 (scikit-learn's subgradient, that of the pinball
+    loss at 0.5 doubled; ``absolute_error_delta``).
+    ``reported``: the mean over the outputs. Returns ``(Z, losses)``.
+    """
+    return Z, _per_row(np.abs(Z - Y), reported)
+
+
+def huber_loss(Z, Y, reported=True, out=None, *, delta=1.0):
+    """Identity output: ``A = Z``; and the per-sample Huber losses.
+
+    Per output, with ``r = a - y``: ``1/2 r^2`` where ``|r| <= delta``,
+    ``delta (|r| - delta / 2)`` beyond (scikit-learn's ``HuberLoss``, with
+    a fixed ``delta``): half the squared error near the target, a line of
+    slope ``delta`` past it, so that one outlier pulls no harder than
+    ``delta``. Differentiable everywhere. ``reported``: the mean over the
+    outputs. Returns ``(Z, losses)``.
+    """
+    r = np.abs(Z - Y)
+    small = np.minimum(r, delta)
+    # 1/2 s^2 + delta (r - s): both pieces at once, s = min(r, delta)
+    terms = 0.5 * small * small + delta * (r - small)
+    return Z, _per_row(terms, reported)
+
+
+def pinball_loss(Z, Y, reported=True, out=None, *, quantile=0.5):
+    """Identity output: ``A = Z``; and the per-sample pinball losses.
+
+    Per output ``k``, with ``q = quantile`` (a float, or one per output)
+    and ``r = y - a``: ``q r`` where ``r >= 0``, ``(q - 1) r`` below
+    (scikit-learn's ``PinballLoss``, not halved). Its minimiser is the
+    ``q``-quantile of ``y``; at ``q = 0.5`` it is half the absolute error.
+    The derivative is ``-q`` where ``y >= a`` and ``1 - q`` below,
+    scikit-learn's choice at the kink (``pinball_delta``). ``reported``: the
+    mean over the outputs. Returns ``(Z, losses)``.
+    """
+    r = Y - Z
+    terms = np.where(r >= 0, quantile * r, (quantile - 1) * r)
+    return Z, _per_row(terms, reported)
+
+
 def softmax(Z):
     """Softmax of each row, in place."""
     # the ufunc's reduce itself: Z.max's Python wrapper costs a microsecond,
@@ -185,6 +247,16 @@ def weighted_mean(losses, sample_weight):
     return float(np.dot(losses, sample_weight) / sample_weight.sum())
 
 
+def _mean_over_rows(dZ, sample_weight):
+    """The derivative of a (weighted) mean over rows: each row's divided by
+    ``m``, or scaled by ``s_i / sum(s)``; in place."""
+    if sample_weight is None:
+        dZ *= 1.0 / dZ.shape[0]
+    else:
+        dZ *= (sample_weight / sample_weight.sum())[:, np.newaxis]
+    return dZ
+
+
 def output_delta(A, Y, sample_weight, out=None):
     """``dZ = (A - Y) / m``, rows scaled by ``s_i / sum(s)``, into ``out``.
 
@@ -193,9 +265,52 @@ def output_delta(A, Y, sample_weight, out=None):
     ``d/dz 1/2 (z - y)^2 = z - y`` and ``d/dz [e^z - y z] = e^z - y``.
     ``A`` is left as it was (``out=A`` writes over it).
     """
+    return _mean_over_rows(np.subtract(A, Y, out=out), sample_weight)
+
+
+def absolute_error_delta(A, Y, sample_weight, out=None):
+    """``dZ = 1 / m`` where ``A > Y``, ``-1 / m`` elsewhere (scikit-learn's
+    choice at ``A = Y``), weighted as ``output_delta``, into ``out``."""
+    dZ = np.subtract(np.greater(A, Y), 0.5, out=out, dtype=A.dtype)
+    dZ *= 2.0  # 2 (True - 1/2) = 1, 2 (False - 1/2) = -1
+    return _mean_over_rows(dZ, sample_weight)
+
+
+def huber_delta(A, Y, sample_weight, out=None, *, delta=1.0):
+    """``dZ = clip(A - Y, -delta, delta) / m``, weighted as
+    ``output_delta``, into ``out``: the residual near the target, its sign
+    times ``delta`` beyond."""
     dZ = np.subtract(A, Y, out=out)
-    if sample_weight is None:
-        dZ *= 1.0 / dZ.shape[0]
-    else:
-        dZ *= (sample_weight / sample_weight.sum())[:, np.newaxis]
-    return dZ
+    np.clip(dZ, -delta, delta, out=dZ)
+    return _mean_over_rows(dZ, sample_weight)
+
+
+def pinball_delta(A, Y, sample_weight, out=None, *, quantile=0.5):
+    """``dZ = (1 - q) / m`` where ``A > Y``, ``-q / m`` elsewhere, weighted
+    as ``output_delta``, into ``out``."""
+    # True - q = 1 - q above the target, False - q = -q at or below it
+    dZ = np.subtract(np.greater(A, Y), quantile, out=out, dtype=A.dtype)
+    return _mean_over_rows(dZ, sample_weight)
+
+
+#: Regression loss name (the regressor's ``loss``) -> (output activation,
+#: loss, delta). The canonical pairs share ``output_delta``; the others have
+#: their own, and the identity output. ``huber`` takes ``delta=`` and
+#: ``quantile`` ``quantile=`` (bound by ``regression_loss``).
+REGRESSION_LOSSES = {
+    "squared_error": ("identity", squared_error, output_delta),
+    "poisson": ("exp", poisson_deviance, output_delta),
+    "absolute_error": ("identity", absolute_error, absolute_error_delta),
+    "huber": ("identity", huber_loss, huber_delta),
+    "quantile": ("identity", pinball_loss, pinball_delta),
+}
+
+
+def regression_loss(name, **params):
+    """``(output activation, loss, delta)`` of the regression loss ``name``,
+    with its parameters (``delta`` for Huber, ``quantile``) bound."""
+    activation, loss, delta = REGRESSION_LOSSES[name]
+    if params:
+        loss = functools.partial(loss, **params)
+        delta = functools.partial(delta, **params)
+    return activation, loss, delta
