@@ -10,6 +10,7 @@ import pytest
 
 from sk_deepmlp import DeepMLPRegressor
 from sk_deepmlp._network._initializers import INITIALIZERS
+from sk_deepmlp._network._losses import OUTPUT_LOSSES
 from sk_deepmlp._network._network import Network
 from sk_deepmlp._training._epochs import TrainingConfig
 from sk_deepmlp._training._loops import LoopHooks, fit_lbfgs, fit_stochastic
@@ -56,7 +57,7 @@ def _config(**changes):
         tol=1e-9,
         n_iter_no_change=10,
         monitor="score",
-        out_activation="identity",
+        loss=OUTPUT_LOSSES["identity"],
         max_fun=15000,
         verbose=False,
     )

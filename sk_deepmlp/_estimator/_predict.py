@@ -22,7 +22,7 @@ from .._network._blas import matmul
 from .._network._ensemble import ensemble_logits
 from .._network._fitted import ENSEMBLE
 from .._network._layernorm import layer_norm
-from .._network._losses import OUTPUT_LOSSES, weighted_mean
+from .._network._losses import OUTPUT_LOSSES, output_delta, weighted_mean
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -51,6 +51,11 @@ class PredictionMixin:
     """Prediction's checks and forward pass, for BaseDeepMLP; not for
     direct use."""
 
+    def _output_loss(self):
+        """``(loss, delta)`` of the fitted output layer (``_losses``): the
+        canonical pair of ``out_activation_``."""
+        return OUTPUT_LOSSES[self.out_activation_], output_delta
+
     def _loss(self, X, y, sample_weight=None):
         """The model's loss on ``(X, y)`` without the L2 penalty, as
         ``validation_loss_curve_`` reports it: the callbacks' validation loss."""
@@ -60,7 +65,8 @@ class PredictionMixin:
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         with np.errstate(over="ignore", invalid="ignore"):
-            _, losses = OUTPUT_LOSSES[self.out_activation_](self._logits(X), Y)
+            loss, _ = self._output_loss()
+            _, losses = loss(self._logits(X), Y)
         return float(weighted_mean(losses, sample_weight))
 
     def _logits(self, X, coefs=None, intercepts=None, steps=None, expanded=False):

@@ -217,7 +217,7 @@ class Output:
 
     def __init__(self, name, width, reported, dtype, loss=None):
         self.name, self.reported = name, reported
-        self._loss, self._delta = loss or (OUTPUT_LOSSES[name], output_delta)
+        self.loss, self._delta = loss or (OUTPUT_LOSSES[name], output_delta)
         self._buffers = _Buffers(dtype, A=width, dZ=width)
 
     def use_rows(self, m):
@@ -226,7 +226,7 @@ class Output:
 
     def forward_loss(self, Z, Y):
         """The predictions and the per-sample losses of the logits ``Z``."""
-        self._A, losses = self._loss(Z, Y, self.reported, out=self._A_buffer)
+        self._A, losses = self.loss(Z, Y, self.reported, out=self._A_buffer)
         return self._A, losses
 
     def backward(self, Y, sample_weight):

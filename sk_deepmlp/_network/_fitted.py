@@ -58,6 +58,7 @@ class FittedNetworkMixin:
             embedding=self._embedding(),
             n_ensemble=self._n_members(),
             embedding_alpha=self.embedding_alpha,  # training only
+            loss=self._output_loss(),
         )
         net.load(
             self.coefs_,

@@ -120,6 +120,9 @@ class Network:
         ``m`` rows runs as ``n_ensemble * m`` after the front boxes.
     embedding_alpha : float, default=0.0
         The L2 penalty of the embedding's frequencies (``_embeddings``).
+    loss : tuple, default=None
+        ``(loss, delta)`` of the output (``_losses.regression_loss``); None
+        takes the canonical pair of ``out_activation``.
     """
 
     def __init__(
@@ -138,6 +141,7 @@ class Network:
         embedding=None,
         n_ensemble=1,
         embedding_alpha=0.0,
+        loss=None,
     ):
         self.layer_units = list(layer_units)
         self.embedding_alpha = float(embedding_alpha) if embedding else 0.0
@@ -164,7 +168,7 @@ class Network:
         self._n_front = len(front)  # blocks on m rows; the others on k * m
         self.blocks = [*front, *hidden, Block([self._linear(n_hidden)])]
         self.output = Output(
-            out_activation, self.layer_units[-1], self.reported_loss, self.dtype
+            out_activation, self.layer_units[-1], self.reported_loss, self.dtype, loss
         )
         boxes = [box for block in self.blocks for box in block.boxes]
         self._weighs_rows = any(getattr(b, "uses_row_weights", 0) for b in boxes)

@@ -6,6 +6,7 @@ take it, with the network, the optimiser and the rows, and know nothing of
 the estimator.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,8 +52,8 @@ class TrainingConfig:
         Epochs without improvement before training stops.
     monitor : {'score', 'loss'}
         What early stopping watches on the validation split.
-    out_activation : str
-        The output activation, which names the loss (``OUTPUT_LOSSES``).
+    loss : callable
+        The output's loss (``_losses``), for the validation loss.
     max_fun : int
         L-BFGS's budget of loss evaluations.
     verbose : bool
@@ -77,7 +78,7 @@ class TrainingConfig:
     tol: float
     n_iter_no_change: float
     monitor: str
-    out_activation: str
+    loss: Callable
     max_fun: int
     verbose: bool
     planned_end: bool = False
@@ -101,7 +102,7 @@ class TrainingConfig:
             tol=params["tol"],
             n_iter_no_change=params["n_iter_no_change"],
             monitor=params["early_stopping_monitor"],
-            out_activation=params["out_activation_"],
+            loss=net.output.loss,
             max_fun=params["max_fun"],
             verbose=bool(params["verbose"]),
             planned_end=params["learning_rate"] == "cosine",

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
-from .._network._losses import OUTPUT_LOSSES, weighted_mean
+from .._network._losses import weighted_mean
 from ._epochs import EpochRows, train_epoch
 from ._fit_tasks import LBFGS_TASK
 from ._optimizers import minimize_lbfgs
@@ -332,7 +332,7 @@ def _update_validation(rec, net, config, hooks, X_val, Y_val, sw_val, diverging=
         score = loss = np.nan
     else:
         score = hooks.score(logits, Y_val, sw_val)  # reads only
-        _, losses = OUTPUT_LOSSES[config.out_activation](logits, Y_val)
+        _, losses = config.loss(logits, Y_val)
         loss = weighted_mean(losses, sw_val)
     rec.validation_scores_.append(score)
     rec.validation_loss_curve_.append(loss)
