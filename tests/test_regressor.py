@@ -239,3 +239,25 @@ def test_number_of_outputs_cannot_change_between_partial_fits(multi_output):
     with pytest.raises(ValueError, match="3 outputs; this data gives .* and 2"):
         reg.partial_fit(X, Y[:, :2])
     np.testing.assert_array_equal(reg.predict(X), before)
+
+
+@pytest.mark.parametrize(
+    "first, then", [("squared_error", "poisson"), ("poisson", "squared_error")]
+)
+def test_continuing_cannot_change_the_loss(diabetes, first, then):
+    """MLPRegressor keeps training the first loss's output when ``loss``
+    changes under warm_start or partial_fit; ours refuses, and changes
+    nothing. A fresh fit takes the new loss."""
+    X, y = diabetes
+    y = np.abs(y)
+    reg = DeepMLPRegressor(loss=first, **FAST).fit(X, y)
+    before = reg.predict(X)
+    with pytest.raises(
+        ValueError, match=f"loss='{then}' does not match .* loss='{first}'"
+    ):
+        reg.set_params(loss=then, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match=f"loss='{then}' does not match"):
+        reg.partial_fit(X, y)
+    np.testing.assert_array_equal(reg.predict(X), before)
+    reg.set_params(warm_start=False).fit(X, y)
+    assert reg.out_activation_ == {"squared_error": "identity", "poisson": "exp"}[then]

@@ -24,6 +24,13 @@ _SCALE_CHANGED = (
 )
 
 
+_LOSS_CHANGED = (
+    "loss={!r} does not match the fitted model, which was trained with "
+    "loss={!r}: warm_start and partial_fit continue that model, its output "
+    "layer included. Fit with warm_start=False to start anew."
+)
+
+
 class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
     __doc__ = estimator_doc(
         """Multilayer-perceptron regressor, a drop-in replacement for MLPRegressor.
@@ -82,7 +89,7 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         Loss="Loss",
         score="R²",
         split_note="",
-        warm_start_note=" (the same number of outputs)",
+        warm_start_note=" (the same number of outputs and the same loss)",
         out_activation="'identity' for loss='squared_error', 'exp' for loss='poisson'.",
         extra_parameters="""\
     scale_target : bool, default=False
@@ -175,6 +182,12 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
             raise ValueError(
                 f"y holds data of type {y_dtype}; the regressor needs numbers. "
                 "For class labels, use DeepMLPClassifier."
+            )
+        if not reset and LOSS_OUTPUTS[self.loss] != self.out_activation_:
+            # MLPRegressor would keep training the old output silently
+            fitted = {out: loss for loss, out in LOSS_OUTPUTS.items()}
+            raise ValueError(
+                _LOSS_CHANGED.format(self.loss, fitted[self.out_activation_])
             )
         X, y = self._validate_X_y(X, y, reset, y_numeric=True)
         if self.loss == "poisson" and (y < 0).any():
