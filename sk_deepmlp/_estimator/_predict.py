@@ -22,7 +22,7 @@ from .._network._blas import matmul
 from .._network._ensemble import ensemble_logits
 from .._network._fitted import ENSEMBLE
 from .._network._layernorm import layer_norm
-from .._network._losses import OUTPUT_LOSSES, output_delta, weighted_mean
+from .._network._losses import canonical_loss, weighted_mean
 
 # predict* work on chunks of about this many bytes of activations
 _PREDICT_CHUNK_BYTES = 8 * 2**20
@@ -54,7 +54,7 @@ class PredictionMixin:
     def _output_loss(self):
         """``(loss, delta)`` of the fitted output layer (``_losses``): the
         canonical pair of ``out_activation_``."""
-        return OUTPUT_LOSSES[self.out_activation_], output_delta
+        return canonical_loss(self.out_activation_)
 
     def _loss(self, X, y, sample_weight=None):
         """The model's loss on ``(X, y)`` without the L2 penalty, as

@@ -30,7 +30,7 @@ import numpy as np
 from ._activations import ACTIVATIONS, FROM_Z
 from ._batchnorm import batch_norm_backward, batch_norm_forward
 from ._layers import activation_backward, dense_backward, linear_forward
-from ._losses import OUTPUT_LOSSES, output_delta
+from ._losses import canonical_loss
 
 
 class Batch:
@@ -217,7 +217,7 @@ class Output:
 
     def __init__(self, name, width, reported, dtype, loss=None):
         self.name, self.reported = name, reported
-        self.loss, self._delta = loss or (OUTPUT_LOSSES[name], output_delta)
+        self.loss, self._delta = loss or canonical_loss(name)
         self._buffers = _Buffers(dtype, A=width, dZ=width)
 
     def use_rows(self, m):

@@ -268,11 +268,18 @@ def output_delta(A, Y, sample_weight, out=None):
     return _mean_over_rows(np.subtract(A, Y, out=out), sample_weight)
 
 
+def _above(A, Y, out):
+    """1 where ``A > Y``, 0 elsewhere, in ``A``'s dtype, into ``out``: the
+    comparison writes its booleans straight into the float buffer."""
+    return np.greater(A, Y, out=np.empty_like(A) if out is None else out)
+
+
 def absolute_error_delta(A, Y, sample_weight, out=None):
     """``dZ = 1 / m`` where ``A > Y``, ``-1 / m`` elsewhere (scikit-learn's
     choice at ``A = Y``), weighted as ``output_delta``, into ``out``."""
-    dZ = np.subtract(np.greater(A, Y), 0.5, out=out, dtype=A.dtype)
-    dZ *= 2.0  # 2 (True - 1/2) = 1, 2 (False - 1/2) = -1
+    dZ = _above(A, Y, out)
+    dZ *= 2.0
+    dZ -= 1.0  # 2 * 1 - 1 = 1 above, 2 * 0 - 1 = -1 at or below
     return _mean_over_rows(dZ, sample_weight)
 
 
@@ -288,8 +295,8 @@ def huber_delta(A, Y, sample_weight, out=None, *, delta=1.0):
 def pinball_delta(A, Y, sample_weight, out=None, *, quantile=0.5):
     """``dZ = (1 - q) / m`` where ``A > Y``, ``-q / m`` elsewhere, weighted
     as ``output_delta``, into ``out``."""
-    # True - q = 1 - q above the target, False - q = -q at or below it
-    dZ = np.subtract(np.greater(A, Y), quantile, out=out, dtype=A.dtype)
+    dZ = _above(A, Y, out)
+    dZ -= quantile  # 1 - q above the target, -q at or below it
     return _mean_over_rows(dZ, sample_weight)
 
 
@@ -304,6 +311,11 @@ REGRESSION_LOSSES = {
     "huber": ("identity", huber_loss, huber_delta),
     "quantile": ("identity", pinball_loss, pinball_delta),
 }
+
+
+def canonical_loss(activation):
+    """``(loss, delta)`` of the canonical pair of the output ``activation``."""
+    return OUTPUT_LOSSES[activation], output_delta
 
 
 def regression_loss(name, **params):
