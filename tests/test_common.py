@@ -123,6 +123,19 @@ CONFIGURATIONS = [
         loss="poisson", scale_target=True, learning_rate_init=0.01, **FAST
     ),
     DeepMLPRegressor(solver="rmsprop", **EARLY_STOPPING, **FAST),
+    # the robust losses, on scaled targets as their docs advise
+    DeepMLPRegressor(
+        loss="absolute_error", scale_target=True, learning_rate_init=0.01, **FAST
+    ),
+    DeepMLPRegressor(loss="huber", scale_target=True, learning_rate_init=0.01, **FAST),
+    DeepMLPRegressor(
+        loss="quantile",
+        quantile=0.5,
+        scale_target=True,
+        learning_rate_init=0.01,
+        **EARLY_STOPPING,
+        **FAST,
+    ),
     # categorical columns from the dtype: none in an array, so the checks see
     # the plain model; missing indicators, with NaN allowed in the tags
     DeepMLPClassifier(categorical_features="from_dtype", **FAST),

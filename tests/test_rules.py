@@ -4,11 +4,12 @@ fit (or by looking up partial_fit) and gives its own message."""
 import numpy as np
 import pytest
 
-from sk_deepmlp import DeepMLPClassifier
+from sk_deepmlp import DeepMLPClassifier, DeepMLPRegressor
 from sk_deepmlp._estimator import _rules
 
 #: One case per rule of the table, in its order: parameters, how to reach it
-#: ("fit" or "partial_fit"), and the start of the message.
+#: ("fit" or "partial_fit"), and the start of the message; a regressor's
+#: parameters are marked by ``loss``.
 CASES = [
     (dict(solver="lbfgs", dropout=0.2), "fit", "dropout is not supported"),
     (dict(hidden_layer_sizes=(4, 1), layer_norm=True), "fit", "layer_norm cannot"),
@@ -18,6 +19,7 @@ CASES = [
     (dict(solver="lbfgs", max_grad_norm=1.0), "fit", "max_grad_norm is a step"),
     (dict(solver="sgd", learning_rate="adaptive", warmup_epochs=2), "fit", "warmup"),
     (dict(learning_rate="exponential", lr_decay=1.5), "fit", "lr_decay=1.5 would"),
+    (dict(loss="quantile"), "fit", "loss='quantile' needs the quantile"),
     (dict(hidden_layer_sizes=(10**6, 10**6)), "fit", "hidden_layer_sizes gives"),
     (dict(batch_norm=True, batch_size=1), "fit", "batch_norm needs batches"),
     (dict(solver="lbfgs"), "partial_fit", "partial_fit is only available"),
@@ -34,7 +36,8 @@ def test_every_rule_has_a_case():
 def test_each_rule_refuses_with_its_message(binary_data, index):
     X, y = binary_data
     params, how, start = CASES[index]
-    clf = DeepMLPClassifier(max_iter=2, **params)
+    estimator = DeepMLPRegressor if "loss" in params else DeepMLPClassifier
+    clf = estimator(max_iter=2, **params)
     rule = _rules.RULES[index]
     with pytest.raises(rule.error) as raised:
         if how == "fit":

@@ -15,6 +15,8 @@ targets:
 - ``_scaled_targets(Y, sample_weight, reset)`` gives the targets that
   training sees (the regressor's ``scale_target``; ``reset`` sets the
   statistics);
+- ``_start_output(Y, sample_weight)`` may move a new model's output
+  biases (the regressor's robust losses start them at their best constant);
 - ``_stratify_labels(Y)`` gives the labels of a stratified validation split,
   or None;
 - ``_validation_score(logits, Y_val, sw_val)`` is the early-stopping score
@@ -190,6 +192,8 @@ class BaseDeepMLP(
             )
         # 3. the state: from here on only an exception undoes it
         net = self._start_state(layers, layer_units, X.dtype, first_pass, incremental)
+        if first_pass:
+            self._start_output(Y, sample_weight)
         # 4. the training (_solve), which returns its record
         self._train(net, layer_units, X, Y, sample_weight, incremental, tasks)
 
@@ -251,6 +255,9 @@ class BaseDeepMLP(
         )
         self._adopt(net)
         return net
+
+    def _start_output(self, Y, sample_weight):
+        pass  # the initialiser's output biases; the regressor overrides this
 
     def _training_targets(self, Y):
         """The targets the network is trained on (the classifier smooths its

@@ -1,20 +1,42 @@
 """DeepMLPRegressor: real-valued targets, their loss and R²."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.metrics import d2_absolute_error_score, d2_pinball_score, r2_score
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._network._losses import OUTPUT_ACTIVATIONS
+from .._network._inputs import weighted_quantiles
+from .._network._losses import OUTPUT_ACTIVATIONS, REGRESSION_LOSSES, regression_loss
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
 from ._checks import check_no_missing_targets, check_score_arguments
 from ._docstrings import estimator_doc
 
-#: ``loss`` parameter value -> output activation, the canonical link of each
-#: loss: the squared error pairs with the identity, Poisson with a log link
-#: (``exp`` output), which keeps predictions positive.
-LOSS_OUTPUTS = {"squared_error": "identity", "poisson": "exp"}
+#: ``loss`` parameter value -> output activation: Poisson has a log link
+#: (``exp`` output), which keeps predictions positive; every other loss the
+#: identity.
+LOSS_OUTPUTS = {name: spec[0] for name, spec in REGRESSION_LOSSES.items()}
+#: The fitted loss of a model pickled before the loss was recorded, from its
+#: output activation (it could only be one of the two canonical pairs).
+_LOSS_OF_OUTPUT = {"identity": "squared_error", "exp": "poisson"}
+
+
+def _validation_score(name, params, Y, predictions, sample_weight):
+    """Early stopping's score for the loss ``name``: R² for the squared
+    error and Poisson, as MLPRegressor; for the robust losses a D² score,
+    the share of a constant's loss that the model removes, which a robust
+    fit can raise and R² would not reward (R² of a 5 % quantile is
+    negative). Huber is scored by the absolute error: a robust score whose
+    best constant (the median) is known in closed form."""
+    if name == "quantile":
+        return d2_pinball_score(
+            Y, predictions, sample_weight=sample_weight, alpha=params["quantile"]
+        )
+    if name in ("absolute_error", "huber"):
+        return d2_absolute_error_score(Y, predictions, sample_weight=sample_weight)
+    return r2_score(Y, predictions, sample_weight=sample_weight)
 
 
 _SCALE_CHANGED = (
@@ -25,10 +47,18 @@ _SCALE_CHANGED = (
 
 
 _LOSS_CHANGED = (
-    "loss={!r} does not match the fitted model, which was trained with "
-    "loss={!r}: warm_start and partial_fit continue that model, its output "
-    "layer included. Fit with warm_start=False to start anew."
+    "{} does not match the fitted model, which was trained with {}: "
+    "warm_start and partial_fit continue that model, its output layer and "
+    "its loss included. Fit with warm_start=False to start anew."
 )
+
+
+def _describe_loss(name, params):
+    """``loss='huber', huber_delta=1.0``: a loss as its parameters set it."""
+    names = {"delta": "huber_delta", "quantile": "quantile"}
+    return ", ".join(
+        [f"loss={name!r}", *(f"{names[k]}={v!r}" for k, v in params.items())]
+    )
 
 
 class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
@@ -44,15 +74,36 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
 
 """,
         first_parameters="""\
-    loss : {'squared_error', 'poisson'}, default='squared_error'
-        The loss and the output layer that goes with it, as in MLPRegressor:
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber', \
+'quantile'}, default='squared_error'
+        The loss, of a prediction ``a`` and its target ``y``; the first two
+        are MLPRegressor's:
 
         - 'squared_error': ``1/2 (y - a)^2`` with an identity output ``a = z``;
+          predicts the conditional mean;
         - 'poisson': the half Poisson deviance ``y log(y / a) - y + a`` with
           ``a = exp(z)`` (a log link): for counts and rates, whose predictions
-          stay positive. Needs ``y >= 0``.
+          stay positive. Needs ``y >= 0``;
+        - 'absolute_error': ``|y - a|`` (not halved); predicts the
+          conditional median, and an outlier pulls no harder than any other
+          point;
+        - 'huber': ``1/2 (y - a)^2`` where ``|y - a| <= huber_delta``,
+          ``huber_delta (|y - a| - huber_delta / 2)`` beyond: the squared
+          error near the target, the absolute error (times ``huber_delta``)
+          far from it; differentiable everywhere;
+        - 'quantile': the pinball loss ``q (y - a)`` where ``y >= a``, ``(1 -
+          q)(a - y)`` below, with ``q = quantile``; predicts the conditional
+          ``q``-quantile (0.5: the median, and half the absolute error).
 
-        Both pairs give the output delta ``dZ = (a - y) / m``.
+        The last three have the identity output, as scikit-learn's ``_loss``
+        module defines them. The absolute and pinball losses have a kink
+        where ``a = y``; there the gradient is that of a prediction at or
+        below its target (``-1`` and ``-q`` per sample), scikit-learn's
+        choice. With them, early stopping's validation score is a D² score
+        rather than R² (see ``validation_scores_``); ``score`` stays R².
+        Fit them with ``scale_target=True``: their gradients do not shrink
+        with the residual, so on targets in the thousands Adam's steps of
+        ``learning_rate_init`` barely move the output.
 
 """,
         see_also="""\
@@ -69,6 +120,17 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
     both estimators train the same weights and stop at the same epoch).
     Unlike MLPRegressor, ``partial_fit`` is absent with ``solver='lbfgs'``,
     and negative targets with ``loss='poisson'`` are refused.
+
+    With the robust losses, early stopping's score (``validation_scores_``,
+    ``best_validation_score_``) is a D² score, ``1 - loss(model) /
+    loss(best constant)``, of the absolute error (``loss='absolute_error'``
+    and ``'huber'``; the constant is the median) or of the pinball loss
+    (``'quantile'``, the constant is the quantile): scikit-learn's
+    ``d2_absolute_error_score`` and ``d2_pinball_score``. 1 is a perfect
+    fit, 0 a constant's. R², which rewards the conditional mean, would score
+    a 5 % quantile below a constant and pick the epoch nearest the mean.
+    For a held-out evaluation, use ``mean_absolute_error``,
+    ``mean_pinball_loss(alpha=quantile)`` or those D² scores.
 
 """,
         examples="""\
@@ -87,10 +149,10 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         reference="MLPRegressor",
         loss="loss",
         Loss="Loss",
-        score="R²",
+        score="R² (D² with the robust losses)",
         split_note="",
         warm_start_note=" (the same number of outputs and the same loss)",
-        out_activation="'identity' for loss='squared_error', 'exp' for loss='poisson'.",
+        out_activation="'exp' for loss='poisson', 'identity' for every other loss.",
         extra_parameters="""\
     scale_target : bool, default=False
         Train on scaled targets and predict in the data's units. With
@@ -102,6 +164,17 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         and the L2 penalty are in the scaled units; ``predict`` and ``score``
         are in the data's. The default keeps MLPRegressor's model, whose
         training depends on the targets' scale.
+
+    quantile : float in (0, 1), default=None
+        The quantile that ``loss='quantile'`` predicts, which needs it: 0.05
+        and 0.95 give the bounds of a 90 % prediction interval, 0.5 the
+        median. Ignored by the other losses.
+
+    huber_delta : float > 0, default=1.0
+        The residual beyond which ``loss='huber'`` turns from squared to
+        absolute, in the units of ``y`` (of the scaled targets with
+        ``scale_target``: standard deviations). Fixed: it is not re-estimated
+        from the residuals during training. Ignored by the other losses.
 
 """,
         extra_attributes="""\
@@ -116,6 +189,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         **BaseDeepMLP._parameter_constraints,
         "loss": [StrOptions(set(LOSS_OUTPUTS))],
         "scale_target": ["boolean"],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -169,6 +244,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         missing="error",
         dtype=None,
         scale_target=False,
+        quantile=None,
+        huber_delta=1.0,
     ):
         # scikit-learn's rule: store each argument under its name, nothing else
         store_arguments(self, locals())
@@ -183,11 +260,13 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
                 f"y holds data of type {y_dtype}; the regressor needs numbers. "
                 "For class labels, use DeepMLPClassifier."
             )
-        if not reset and LOSS_OUTPUTS[self.loss] != self.out_activation_:
+        if not reset and self._loss_spec() != self._fitted_loss():
             # MLPRegressor would keep training the old output silently
-            fitted = {out: loss for loss, out in LOSS_OUTPUTS.items()}
             raise ValueError(
-                _LOSS_CHANGED.format(self.loss, fitted[self.out_activation_])
+                _LOSS_CHANGED.format(
+                    _describe_loss(*self._loss_spec()),
+                    _describe_loss(*self._fitted_loss()),
+                )
             )
         X, y = self._validate_X_y(X, y, reset, y_numeric=True)
         if self.loss == "poisson" and (y < 0).any():
@@ -196,7 +275,30 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
                 f"has {int((y < 0).sum())} negative value(s), the smallest "
                 f"{float(y.min()):g}. Use loss='squared_error' for such targets."
             )
+        if reset:
+            self._fitted_loss_spec = self._loss_spec()
         return X, y.reshape(len(y), -1).astype(X.dtype)
+
+    def _loss_spec(self):
+        """``(loss, its parameters)`` as this estimator's parameters set
+        them: Huber's ``delta`` and the pinball's ``quantile``."""
+        if self.loss == "huber":
+            return self.loss, {"delta": float(self.huber_delta)}
+        if self.loss == "quantile":
+            return self.loss, {"quantile": float(self.quantile)}
+        return self.loss, {}
+
+    def _fitted_loss(self):
+        """``(loss, its parameters)`` that the fitted model was trained
+        with, whatever ``loss`` says now."""
+        spec = vars(self).get("_fitted_loss_spec")
+        return spec or (_LOSS_OF_OUTPUT[self.out_activation_], {})
+
+    def _output_loss(self):
+        """``(loss, delta)`` of the fitted loss, its parameters bound."""
+        name, params = self._fitted_loss()
+        _, loss, delta = regression_loss(name, **params)
+        return loss, delta
 
     def _scaled_targets(self, Y, sample_weight, reset):
         """With ``scale_target``, ``(Y - offset) / scale``, with the
@@ -227,6 +329,24 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
             return Y  # the architecture check names the outputs' mismatch
         return ((Y - self.target_offset_) / self.target_scale_).astype(Y.dtype)
 
+    def _start_output(self, Y, sample_weight):
+        """The robust losses start each output's bias at its best constant,
+        the (weighted) quantile of its training targets, the median for the
+        absolute error and Huber: their gradients have a constant size, so
+        Adam, whose steps are about ``learning_rate_init`` whatever the
+        gradient, would take thousands of steps to walk the bias there (a
+        5 % quantile sits 1.6 standard deviations below the mean that
+        ``scale_target`` centres on). The canonical pairs keep
+        MLPRegressor's initialisation."""
+        name, params = self._fitted_loss()
+        if name not in ("absolute_error", "huber", "quantile"):
+            return
+        quantile = params.get("quantile", 0.5)
+        start = weighted_quantiles(Y, (quantile,), sample_weight)[0]
+        # an ensemble's members carry the biases; the shared ones stay 0
+        biases = vars(self).get("ensemble_intercepts_", self.intercepts_)
+        biases[-1][...] = start
+
     def _output_activation(self):
         return LOSS_OUTPUTS[self.loss]
 
@@ -237,12 +357,15 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         return None  # real-valued targets: a plain random split, as MLPRegressor
 
     def _validation_score(self, logits, Y_val, sw_val):
-        """R², averaged over the outputs, as ``score`` computes it."""
+        """R² (a D² score with the robust losses: ``_validation_score``),
+        averaged over the outputs."""
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits.copy())
-        return float(r2_score(Y_val, predictions, sample_weight=sw_val))
+        name, params = self._fitted_loss()
+        return float(_validation_score(name, params, Y_val, predictions, sw_val))
 
     def _constant_score(self, Y, sample_weight):
-        """The R² of always predicting the (weighted) mean: 0."""
+        """The score of the best constant, 0 for R² (the mean) and for the
+        D² scores (the median, the quantile) alike, by their construction."""
         return 0.0
 
     # -------------------------------------------------------------- training

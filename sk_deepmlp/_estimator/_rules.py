@@ -111,6 +111,11 @@ def _first_layer(ctx, test):
     return next((k for k, layer in enumerate(layers) if test(*layer)), None)
 
 
+def _regression_loss(est):
+    """The regressor's ``loss``; None for the classifier, which has none."""
+    return est.loss if hasattr(est, "huber_delta") else None
+
+
 #: The table. Within a moment, the first rule that refuses raises.
 RULES = [
     Rule(
@@ -176,6 +181,15 @@ RULES = [
             f"lr_decay={est.lr_decay} would not lower the learning rate: "
             f"learning_rate={est.learning_rate!r} multiplies it by lr_decay, "
             "which must be below 1."
+        ),
+    ),
+    Rule(
+        "parameters",
+        lambda est, ctx: _regression_loss(est) == "quantile" and est.quantile is None,
+        lambda est, ctx: (
+            "loss='quantile' needs the quantile to predict: pass quantile=q "
+            "with 0 < q < 1 (0.5 for the median, 0.05 and 0.95 for the bounds "
+            "of a 90 % interval)."
         ),
     ),
     Rule("data", _too_big, _too_big_message),
@@ -299,9 +313,15 @@ def _schedule_findings(est, incremental):
 
 
 def _other_findings(est):
-    """``(name, why)`` for early stopping's and batch norm's parameters."""
+    """``(name, why)`` for the loss's, early stopping's and batch norm's
+    parameters."""
     stochastic = est.solver != "lbfgs"
     found = []
+    loss = _regression_loss(est)
+    if loss is not None and loss != "quantile" and est.quantile is not None:
+        found.append(("quantile", f"it is loss='quantile''s, not loss={loss!r}'s"))
+    if loss is not None and loss != "huber" and est.huber_delta != 1.0:
+        found.append(("huber_delta", f"it is loss='huber''s, not loss={loss!r}'s"))
     if est.early_stopping_monitor != "score" and not (
         est.early_stopping and stochastic
     ):
