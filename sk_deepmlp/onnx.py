@@ -417,6 +417,23 @@ def _convert_regressor(scope, operator, container):
     if "target_scale_" in vars(model):  # scale_target: back to the data's units
         scaled = graph.node("Mul", [output, graph.constant([model.target_scale_])])
         output = graph.node("Add", [scaled, graph.constant([model.target_offset_])])
+    quantiles = model._several_quantiles()
+    if quantiles is not None:  # each row in increasing order, as predict sorts
+        k = scope.get_unique_variable_name("k")
+        container.add_initializer(
+            k, onnx_proto.TensorProto.INT64, [1], [len(quantiles)]
+        )
+        values = scope.get_unique_variable_name("sorted")
+        container.add_node(
+            "TopK",
+            [output, k],
+            [values, scope.get_unique_variable_name("order")],
+            name=scope.get_unique_operator_name("TopK"),
+            axis=1,
+            largest=0,
+            sorted=1,
+        )
+        output = values
     container.add_node(
         "Identity",
         output,

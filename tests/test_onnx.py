@@ -185,8 +185,19 @@ def test_zipmap_with_a_float64_model_is_a_clear_error():
         skl2onnx.to_onnx(clf, X_test[:1])
 
 
+#: Every regression loss, with its parameter: the robust ones share the
+#: identity output, and the target scaling that their docs advise
+LOSSES = {
+    "squared_error": {},
+    "poisson": {},
+    "absolute_error": {},
+    "huber": {"huber_delta": 0.5},
+    "quantile": {"quantile": 0.8},
+}
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("loss", sorted(LOSSES))
 @pytest.mark.parametrize("n_outputs", [1, 2])
 @pytest.mark.parametrize("scale_target", [False, True])
 def test_regressor(loss, n_outputs, dtype, scale_target):
@@ -198,6 +209,7 @@ def test_regressor(loss, n_outputs, dtype, scale_target):
             hidden_layer_sizes=(8,),
             activation="gelu",
             loss=loss,
+            **LOSSES[loss],
             batch_norm=True,
             max_iter=30,
             random_state=0,
@@ -212,6 +224,32 @@ def test_regressor(loss, n_outputs, dtype, scale_target):
     np.testing.assert_allclose(
         prediction, reg.predict(X).reshape(200, n_outputs), rtol=1e-5, atol=100 * atol
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_ensemble", [1, 3])
+def test_several_quantiles_are_sorted_in_the_graph(dtype, n_ensemble):
+    """A model of several quantiles sorts each row, in the graph as in
+    predict (TopK, ascending); close quantiles on little data cross raw."""
+    X, _ = make_classification(n_samples=80, n_features=5, random_state=0)
+    y = X[:, 0] + np.random.RandomState(0).randn(80)
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(8,),
+            loss="quantile",
+            quantile=[0.4, 0.5, 0.6],
+            n_ensemble=n_ensemble,
+            scale_target=True,
+            max_iter=30,
+            random_state=0,
+        ),
+        X,
+        10 * y,
+    )
+    assert np.any(np.diff(reg._validated_logits(X), axis=1) < 0)
+    (prediction,) = run(reg, X.astype(dtype))
+    assert prediction.shape == (80, 3)
+    np.testing.assert_allclose(prediction, reg.predict(X), rtol=1e-5, atol=ATOL[dtype])
 
 
 def test_without_skl2onnx_the_import_names_the_extra(monkeypatch):

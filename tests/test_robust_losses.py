@@ -18,7 +18,7 @@ from sklearn.metrics import (
 )
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sk_deepmlp import DeepMLPRegressor, check_gradients
+from sk_deepmlp import DeepMLPRegressor, check_gradients, recommended_params
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -243,3 +243,86 @@ def test_the_fitted_loss_survives_pickling(friedman):
     loaded.partial_fit(X, y)
     with pytest.raises(ValueError, match="quantile=0.5 does not match"):
         loaded.set_params(quantile=0.5).partial_fit(X, y)
+
+
+# ------------------------------------------------------ several quantiles
+def test_several_quantiles_in_one_fit(friedman):
+    """One network, one output per quantile: each column has about its share
+    of new targets below it, the columns never cross, and ``score`` is the
+    mean D² pinball score of the columns."""
+    X, y = make_friedman1(1000, noise=1.0, random_state=0)
+    X_test, y_test = make_friedman1(2000, noise=1.0, random_state=1)
+    quantiles = [0.1, 0.5, 0.9]
+    reg = DeepMLPRegressor(
+        loss="quantile",
+        quantile=quantiles,
+        hidden_layer_sizes=(16,),
+        scale_target=True,
+        max_iter=200,
+        random_state=0,
+    ).fit(X, y)
+    predictions = reg.predict(X_test)
+    assert predictions.shape == (2000, 3) and reg.n_outputs_ == 3
+    assert np.all(np.diff(predictions, axis=1) >= 0)
+    for q, column in zip(quantiles, predictions.T):
+        assert np.mean(y_test <= column) == pytest.approx(q, abs=0.07)
+    expected = np.mean(
+        [d2_pinball_score(y_test, c, alpha=q) for q, c in zip(quantiles, predictions.T)]
+    )
+    assert reg.score(X_test, y_test) == pytest.approx(expected)
+    assert reg.score(X_test, y_test.reshape(-1, 1)) == pytest.approx(expected)
+
+
+def test_crossing_quantiles_are_sorted(friedman):
+    """Two close quantiles on little data: the outputs, trained apart,
+    cross on some rows; ``predict`` sorts each row."""
+    X, y = friedman
+    reg = DeepMLPRegressor(
+        loss="quantile", quantile=[0.45, 0.55], scale_target=True, **FAST
+    ).fit(X[:100], y[:100])
+    raw = reg._validated_logits(X)
+    assert np.any(raw[:, 0] > raw[:, 1])  # the case this test is about
+    predictions = reg.predict(X)
+    assert np.all(predictions[:, 0] <= predictions[:, 1])
+    np.testing.assert_allclose(
+        predictions,
+        np.sort(raw * reg.target_scale_ + reg.target_offset_, axis=1),
+        rtol=1e-12,
+    )
+
+
+@pytest.mark.parametrize(
+    "quantile", [[0.9, 0.1], [0.1, 0.1], [0.0, 0.5], [0.5, 1.0], [], [[0.1, 0.9]]]
+)
+def test_a_bad_list_of_quantiles_is_refused(friedman, quantile):
+    X, y = friedman
+    with pytest.raises(ValueError, match="list of increasing floats in .0, 1."):
+        DeepMLPRegressor(loss="quantile", quantile=quantile, **FAST).fit(X, y)
+
+
+def test_several_quantiles_need_one_target(friedman):
+    X, y = friedman
+    Y = np.c_[y, -y]
+    with pytest.raises(ValueError, match="one output per quantile of a single target"):
+        DeepMLPRegressor(loss="quantile", quantile=[0.1, 0.9], **FAST).fit(X, Y)
+    reg = DeepMLPRegressor(loss="quantile", quantile=[0.1, 0.9], **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="2 quantiles of a single target"):
+        reg.score(X, Y)
+    with pytest.raises(ValueError, match=r"quantile=\[0.2, 0.9\] does not match"):
+        reg.set_params(quantile=[0.2, 0.9]).partial_fit(X, y)
+
+
+def test_the_recipe_takes_a_quantile_loss():
+    """The recipe's early stopping watches the validation loss, which is
+    then the pinball loss: its best epoch is that of the lowest pinball
+    loss, and the intervals of its bounds hold about their share."""
+    X, y = make_friedman1(1000, noise=1.0, random_state=0)
+    X_test, y_test = make_friedman1(2000, noise=1.0, random_state=1)
+    params = recommended_params(X, y, task="regression")
+    assert params["early_stopping_monitor"] == "loss"
+    reg = DeepMLPRegressor(
+        **params, loss="quantile", quantile=[0.05, 0.95], random_state=0
+    ).fit(X, y)
+    assert reg.best_validation_loss_ == min(reg.validation_loss_curve_)
+    low, high = reg.predict(X_test).T
+    assert np.mean((y_test >= low) & (y_test <= high)) == pytest.approx(0.9, abs=0.05)

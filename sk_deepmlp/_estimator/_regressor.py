@@ -4,40 +4,14 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.metrics import d2_absolute_error_score, d2_pinball_score, r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._network._inputs import weighted_quantiles
-from .._network._losses import OUTPUT_ACTIVATIONS, REGRESSION_LOSSES, regression_loss
+from .._network._losses import OUTPUT_ACTIVATIONS
 from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
 from ._checks import check_no_missing_targets, check_score_arguments
 from ._docstrings import estimator_doc
-
-#: ``loss`` parameter value -> output activation: Poisson has a log link
-#: (``exp`` output), which keeps predictions positive; every other loss the
-#: identity.
-LOSS_OUTPUTS = {name: spec[0] for name, spec in REGRESSION_LOSSES.items()}
-#: The fitted loss of a model pickled before the loss was recorded, from its
-#: output activation (it could only be one of the two canonical pairs).
-_LOSS_OF_OUTPUT = {"identity": "squared_error", "exp": "poisson"}
-
-
-def _validation_score(name, params, Y, predictions, sample_weight):
-    """Early stopping's score for the loss ``name``: R² for the squared
-    error and Poisson, as MLPRegressor; for the robust losses a D² score,
-    the share of a constant's loss that the model removes, which a robust
-    fit can raise and R² would not reward (R² of a 5 % quantile is
-    negative). Huber is scored by the absolute error: a robust score whose
-    best constant (the median) is known in closed form."""
-    if name == "quantile":
-        return d2_pinball_score(
-            Y, predictions, sample_weight=sample_weight, alpha=params["quantile"]
-        )
-    if name in ("absolute_error", "huber"):
-        return d2_absolute_error_score(Y, predictions, sample_weight=sample_weight)
-    return r2_score(Y, predictions, sample_weight=sample_weight)
-
+from ._regression_losses import LOSS_OUTPUTS, RegressionLossMixin, d2_score
 
 _SCALE_CHANGED = (
     "scale_target={} does not match the fitted model, which {} fitted on "
@@ -46,22 +20,7 @@ _SCALE_CHANGED = (
 )
 
 
-_LOSS_CHANGED = (
-    "{} does not match the fitted model, which was trained with {}: "
-    "warm_start and partial_fit continue that model, its output layer and "
-    "its loss included. Fit with warm_start=False to start anew."
-)
-
-
-def _describe_loss(name, params):
-    """``loss='huber', huber_delta=1.0``: a loss as its parameters set it."""
-    names = {"delta": "huber_delta", "quantile": "quantile"}
-    return ", ".join(
-        [f"loss={name!r}", *(f"{names[k]}={v!r}" for k, v in params.items())]
-    )
-
-
-class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
+class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
     __doc__ = estimator_doc(
         """Multilayer-perceptron regressor, a drop-in replacement for MLPRegressor.
 
@@ -165,10 +124,15 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         are in the data's. The default keeps MLPRegressor's model, whose
         training depends on the targets' scale.
 
-    quantile : float in (0, 1), default=None
+    quantile : float in (0, 1) or list of float, default=None
         The quantile that ``loss='quantile'`` predicts, which needs it: 0.05
         and 0.95 give the bounds of a 90 % prediction interval, 0.5 the
-        median. Ignored by the other losses.
+        median. A list of increasing quantiles, such as ``[0.05, 0.95]``,
+        trains one network with one output per quantile: ``predict``
+        returns one column per quantile, sorted in each row so that they
+        never cross, and ``score`` the mean D² pinball score of the
+        columns. y must then be a single target. Ignored by the other
+        losses.
 
     huber_delta : float > 0, default=1.0
         The residual beyond which ``loss='huber'`` turns from squared to
@@ -189,7 +153,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         **BaseDeepMLP._parameter_constraints,
         "loss": [StrOptions(set(LOSS_OUTPUTS))],
         "scale_target": ["boolean"],
-        "quantile": [Interval(Real, 0, 1, closed="neither"), None],
+        # a list is checked when a fit reads it (checked_quantiles)
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like", None],
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
@@ -260,14 +225,8 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
                 f"y holds data of type {y_dtype}; the regressor needs numbers. "
                 "For class labels, use DeepMLPClassifier."
             )
-        if not reset and self._loss_spec() != self._fitted_loss():
-            # MLPRegressor would keep training the old output silently
-            raise ValueError(
-                _LOSS_CHANGED.format(
-                    _describe_loss(*self._loss_spec()),
-                    _describe_loss(*self._fitted_loss()),
-                )
-            )
+        if not reset:
+            self._check_same_loss()
         X, y = self._validate_X_y(X, y, reset, y_numeric=True)
         if self.loss == "poisson" and (y < 0).any():
             raise ValueError(
@@ -275,30 +234,10 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
                 f"has {int((y < 0).sum())} negative value(s), the smallest "
                 f"{float(y.min()):g}. Use loss='squared_error' for such targets."
             )
+        Y = self._repeat_targets(y.reshape(len(y), -1).astype(X.dtype))
         if reset:
             self._fitted_loss_spec = self._loss_spec()
-        return X, y.reshape(len(y), -1).astype(X.dtype)
-
-    def _loss_spec(self):
-        """``(loss, its parameters)`` as this estimator's parameters set
-        them: Huber's ``delta`` and the pinball's ``quantile``."""
-        if self.loss == "huber":
-            return self.loss, {"delta": float(self.huber_delta)}
-        if self.loss == "quantile":
-            return self.loss, {"quantile": float(self.quantile)}
-        return self.loss, {}
-
-    def _fitted_loss(self):
-        """``(loss, its parameters)`` that the fitted model was trained
-        with, whatever ``loss`` says now."""
-        spec = vars(self).get("_fitted_loss_spec")
-        return spec or (_LOSS_OF_OUTPUT[self.out_activation_], {})
-
-    def _output_loss(self):
-        """``(loss, delta)`` of the fitted loss, its parameters bound."""
-        name, params = self._fitted_loss()
-        _, loss, delta = regression_loss(name, **params)
-        return loss, delta
+        return X, Y
 
     def _scaled_targets(self, Y, sample_weight, reset):
         """With ``scale_target``, ``(Y - offset) / scale``, with the
@@ -329,44 +268,11 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
             return Y  # the architecture check names the outputs' mismatch
         return ((Y - self.target_offset_) / self.target_scale_).astype(Y.dtype)
 
-    def _start_output(self, Y, sample_weight):
-        """The robust losses start each output's bias at its best constant,
-        the (weighted) quantile of its training targets, the median for the
-        absolute error and Huber: their gradients have a constant size, so
-        Adam, whose steps are about ``learning_rate_init`` whatever the
-        gradient, would take thousands of steps to walk the bias there (a
-        5 % quantile sits 1.6 standard deviations below the mean that
-        ``scale_target`` centres on). The canonical pairs keep
-        MLPRegressor's initialisation."""
-        name, params = self._fitted_loss()
-        if name not in ("absolute_error", "huber", "quantile"):
-            return
-        quantile = params.get("quantile", 0.5)
-        start = weighted_quantiles(Y, (quantile,), sample_weight)[0]
-        # an ensemble's members carry the biases; the shared ones stay 0
-        biases = vars(self).get("ensemble_intercepts_", self.intercepts_)
-        biases[-1][...] = start
-
-    def _output_activation(self):
-        return LOSS_OUTPUTS[self.loss]
-
     def _sample_weight(self, Y, sample_weight):
         return sample_weight
 
     def _stratify_labels(self, Y, n_val):
         return None  # real-valued targets: a plain random split, as MLPRegressor
-
-    def _validation_score(self, logits, Y_val, sw_val):
-        """R² (a D² score with the robust losses: ``_validation_score``),
-        averaged over the outputs."""
-        predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits.copy())
-        name, params = self._fitted_loss()
-        return float(_validation_score(name, params, Y_val, predictions, sw_val))
-
-    def _constant_score(self, Y, sample_weight):
-        """The score of the best constant, 0 for R² (the mean) and for the
-        D² scores (the median, the quantile) alike, by their construction."""
-        return 0.0
 
     # -------------------------------------------------------------- training
     @_fit_context(prefer_skip_nested_validation=True)
@@ -427,13 +333,16 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values; 1-D when the model has a single output, as
-            in MLPRegressor.
+            in MLPRegressor. With a list of quantiles, one column per
+            quantile, in increasing order in every row.
         """
         logits = self._validated_logits(X)  # checks that the model is fitted
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
         if "target_scale_" in vars(self):  # scale_target: the data's units
             predictions *= self.target_scale_.astype(predictions.dtype)
             predictions += self.target_offset_.astype(predictions.dtype)
+        if self._several_quantiles() is not None:
+            return self._uncross(predictions)
         return predictions.ravel() if predictions.shape[1] == 1 else predictions
 
     def score(self, X, y, sample_weight=None):
@@ -453,13 +362,30 @@ class DeepMLPRegressor(RegressorMixin, BaseDeepMLP):
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
 
+        A model of several quantiles predicts one column per quantile, which
+        R² cannot compare with one target: its score is the mean over the
+        quantiles of the D² pinball score of each column
+        (``d2_pinball_score(y, column, alpha=q)``), 1 for a perfect fit and 0
+        for the best constant, as R².
+
         Returns
         -------
         score : float
             R² of ``self.predict(X)`` with respect to ``y``.
         """
         check_score_arguments(y, sample_weight)
-        return super().score(X, y, sample_weight=sample_weight)
+        quantiles = self._several_quantiles() if hasattr(self, "coefs_") else None
+        if quantiles is None:
+            return super().score(X, y, sample_weight=sample_weight)
+        y = np.asarray(y).reshape(len(y), -1)
+        if y.shape[1] != 1:
+            raise ValueError(
+                f"This model predicts {len(quantiles)} quantiles of a single "
+                f"target; y has {y.shape[1]} columns. Pass that target alone."
+            )
+        Y = np.repeat(y, len(quantiles), axis=1)
+        _, params = self._fitted_loss()
+        return float(d2_score("quantile", params, Y, self.predict(X), sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
