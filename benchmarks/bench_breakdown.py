@@ -1,7 +1,8 @@
 """Where one training batch's time goes, piece by piece, beside the GEMM floor.
 
 Times each piece of one Adam training batch of bench_training.py's workload
-(hidden (256, 128, 64), relu, softmax, batch_size=200) on its own, with the
+(hidden (256, 128, 64), relu, softmax, batch_size=200; ``--loss`` takes a
+regression loss instead, on real targets) on its own, with the
 package's own functions: the matrix products (the GEMM floor), the bias adds,
 the activations and their derivatives, ``db``, the loss and its delta, the L2
 term, the Adam step, and the Python overhead of a whole batch (measured on a
@@ -13,6 +14,7 @@ most of the time, the pieces add up to more than a whole batch.)
 Each figure is the best of several repetitions, in microseconds per batch.
 
     python benchmarks/bench_breakdown.py
+    python benchmarks/bench_breakdown.py --loss quantile --n-classes 1
 """
 
 import argparse
@@ -22,7 +24,11 @@ import numpy as np
 from bench_training import gemm_floor  # this directory is on sys.path when run
 
 from sk_deepmlp._network._activations import ACTIVATIONS, DERIVATIVES
-from sk_deepmlp._network._losses import OUTPUT_LOSSES, output_delta
+from sk_deepmlp._network._losses import (
+    REGRESSION_LOSSES,
+    canonical_loss,
+    regression_loss,
+)
 from sk_deepmlp._network._network import Network
 from sk_deepmlp._training._optimizers import AdamOptimizer
 
@@ -37,19 +43,35 @@ def best_us(fns, number=100, repeats=7):
     return {name: t * 1e6 for name, t in best.items()}
 
 
-def network(units, dtype, seed=0):
-    net = Network(units, ["relu"] * (len(units) - 2), "softmax", dtype)
+#: The loss parameters the regression losses are timed with
+LOSS_PARAMETERS = {"huber": {"delta": 1.0}, "quantile": {"quantile": 0.5}}
+
+
+def output_loss(name):
+    """``(output activation, loss, delta)`` of ``--loss``."""
+    if name == "softmax":
+        return ("softmax", *canonical_loss("softmax"))
+    return regression_loss(name, **LOSS_PARAMETERS.get(name, {}))
+
+
+def network(units, dtype, loss="softmax", seed=0):
+    out, *pair = output_loss(loss)
+    net = Network(units, ["relu"] * (len(units) - 2), out, dtype, loss=tuple(pair))
     rng = np.random.RandomState(seed)
     for W in net.coefs:
         W[...] = rng.uniform(-0.1, 0.1, W.shape)
     return net
 
 
-def pieces(units, batch, dtype, alpha):
+def pieces(units, batch, dtype, alpha, loss="softmax"):
     rng = np.random.RandomState(0)
     X = rng.standard_normal((batch, units[0])).astype(dtype)
-    Y = np.eye(units[-1], dtype=dtype)[rng.randint(0, units[-1], batch)]
-    net = network(units, dtype)
+    if loss == "softmax":
+        Y = np.eye(units[-1], dtype=dtype)[rng.randint(0, units[-1], batch)]
+    else:
+        Y = rng.standard_normal((batch, units[-1])).astype(dtype)
+    net = network(units, dtype, loss)
+    _, loss_function, delta_function = output_loss(loss)
     # finite values: NaN or inf from np.empty would time the slow paths
     acts = [rng.standard_normal((batch, n)).astype(dtype) for n in units[1:]]
     dacts = [rng.standard_normal((batch, n)).astype(dtype) for n in units[1:-1]]
@@ -80,9 +102,9 @@ def pieces(units, batch, dtype, alpha):
     def loss_and_delta():
         Z = acts[-1]
         Z[...] = logits
-        A, losses = OUTPUT_LOSSES["softmax"](Z, Y, out=probabilities)
+        A, losses = loss_function(Z, Y, out=probabilities)
         losses.sum()
-        output_delta(A, Y, None, out=delta)
+        delta_function(A, Y, None, out=delta)
 
     def l2_term():
         W_flat = net.params[: net.n_coefs]
@@ -95,7 +117,7 @@ def pieces(units, batch, dtype, alpha):
     def adam():
         optimizer.update_params([net.params], [net.grad])
 
-    tiny = network([2] * (len(units) - 1) + [units[-1]], dtype)
+    tiny = network([2] * (len(units) - 1) + [units[-1]], dtype, loss)
     X_tiny, Y_tiny = X[:2, :2].copy(), Y[:2]
     tiny_optimizer = AdamOptimizer([tiny.params])
 
@@ -114,7 +136,7 @@ def pieces(units, batch, dtype, alpha):
         "relu": relus,
         "relu derivative": relu_derivatives,
         "db (column sums)": db,
-        "softmax loss and delta": loss_and_delta,
+        f"{loss} loss and delta": loss_and_delta,
         "L2 penalty and gradient": l2_term,
         "Adam step": adam,
         "Python and NumPy call overhead": python_overhead,
@@ -128,13 +150,16 @@ def main():
     parser.add_argument("--hidden", default="256,128,64")
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--alpha", type=float, default=1e-4)
+    parser.add_argument(
+        "--loss", default="softmax", choices=["softmax", *REGRESSION_LOSSES]
+    )
     args = parser.parse_args()
     units = [args.n_features, *map(int, args.hidden.split(",")), args.n_classes]
     print(f"layer units {units}, batch {args.batch_size}: microseconds per batch")
     print(f"{'piece':<34}{'float64':>10}{'float32':>10}")
     rows = {}
     for dtype in (np.float64, np.float32):
-        parts, whole = pieces(units, args.batch_size, dtype, args.alpha)
+        parts, whole = pieces(units, args.batch_size, dtype, args.alpha, args.loss)
         times = best_us({**parts, "whole batch (loss_grad + Adam)": whole})
         times["sum of the pieces"] = sum(times[name] for name in parts)
         for name in [*parts, "sum of the pieces", "whole batch (loss_grad + Adam)"]:
