@@ -31,9 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sk_deepmlp import DeepMLPRegressor
 
 X, y = load_diabetes(return_X_y=True)
-X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.4, random_state=0
-)
+X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4, random_state=0)
 quantiles = [0.05, 0.5, 0.95]
 
 # scale_target: the pinball loss's gradient keeps its size however close the

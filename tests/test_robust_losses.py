@@ -326,3 +326,25 @@ def test_the_recipe_takes_a_quantile_loss():
     assert reg.best_validation_loss_ == min(reg.validation_loss_curve_)
     low, high = reg.predict(X_test).T
     assert np.mean((y_test >= low) & (y_test <= high)) == pytest.approx(0.9, abs=0.05)
+
+
+@pytest.mark.parametrize("loss", sorted(LOSSES))
+def test_target_scaling_is_robust_for_the_robust_losses(friedman, loss):
+    """The median and the IQR / 1.349: outliers move neither (the squared
+    error's standard deviation grows with them), and a weight of 2 counts
+    as a repeated row."""
+    X, y = friedman
+    dirty = y.copy()
+    dirty[:20] += 100 * y.std()
+    reg = DeepMLPRegressor(loss=loss, **LOSSES[loss], scale_target=True, max_iter=1)
+    reg.fit(X, dirty)
+    q25, median, q75 = np.quantile(dirty, [0.25, 0.5, 0.75], method="inverted_cdf")
+    assert reg.target_offset_ == pytest.approx([median])
+    assert reg.target_scale_ == pytest.approx([(q75 - q25) / 1.3489795])
+    assert reg.target_scale_[0] < 1.5 * y.std()
+    squared = DeepMLPRegressor(scale_target=True, max_iter=1).fit(X, dirty)
+    assert squared.target_scale_[0] > 10 * y.std()
+    weights = np.r_[np.full(200, 2.0), np.ones(200)]
+    weighted = reg.fit(X, y, sample_weight=weights).target_offset_
+    repeated = reg.fit(np.r_[X[:200], X], np.r_[y[:200], y]).target_offset_
+    assert weighted == pytest.approx(repeated)

@@ -11,7 +11,12 @@ from ._api import available_if_allowed, store_arguments
 from ._base import BaseDeepMLP
 from ._checks import check_no_missing_targets, check_score_arguments
 from ._docstrings import estimator_doc
-from ._regression_losses import LOSS_OUTPUTS, RegressionLossMixin, d2_score
+from ._regression_losses import (
+    LOSS_OUTPUTS,
+    RegressionLossMixin,
+    d2_score,
+    target_statistics,
+)
 
 _SCALE_CHANGED = (
     "scale_target={} does not match the fitted model, which {} fitted on "
@@ -117,7 +122,9 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
         Train on scaled targets and predict in the data's units. With
         ``loss='squared_error'`` each output is standardised, ``(y - mean) /
         std``; with ``loss='poisson'`` it is divided by its mean, which keeps
-        it non-negative and the log link intact. The statistics are those of
+        it non-negative and the log link intact; with the robust losses
+        (absolute error, Huber, quantile) it is ``(y - median) / (IQR /
+        1.349)``, which outliers cannot inflate. The statistics are those of
         the first fit's ``y`` (``target_offset_`` and ``target_scale_``);
         ``partial_fit`` and warm starts keep them. ``loss_``, the loss curves
         and the L2 penalty are in the scaled units; ``predict`` and ``score``
@@ -241,10 +248,7 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
 
     def _scaled_targets(self, Y, sample_weight, reset):
         """With ``scale_target``, ``(Y - offset) / scale``, with the
-        statistics of the first fit's targets, weighted by ``sample_weight``
-        (weights then equal repeated rows): the mean and standard deviation
-        of each output, or, for the Poisson loss, no offset and the mean (a
-        constant output: 1)."""
+        statistics of the first fit's targets (``target_statistics``)."""
         if not self.scale_target:
             if reset:
                 self.__dict__.pop("target_offset_", None)
@@ -253,14 +257,7 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
                 raise ValueError(_SCALE_CHANGED.format(False, "was"))
             return Y
         if reset:
-            Y64 = np.asarray(Y, dtype=np.float64)
-            mean = np.average(Y64, axis=0, weights=sample_weight)
-            if self.loss == "poisson":
-                offset, scale = np.zeros_like(mean), mean
-            else:
-                variance = np.average((Y64 - mean) ** 2, axis=0, weights=sample_weight)
-                offset, scale = mean, np.sqrt(variance)
-            scale[~(scale > 0)] = 1.0  # constant targets: nothing to scale
+            offset, scale = target_statistics(self.loss, Y, sample_weight)
             self.target_offset_, self.target_scale_ = offset, scale
         elif "target_scale_" not in vars(self):
             raise ValueError(_SCALE_CHANGED.format(True, "was not"))
