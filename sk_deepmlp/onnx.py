@@ -419,6 +419,12 @@ def _convert_regressor(scope, operator, container):
         output = graph.node("Add", [scaled, graph.constant([model.target_offset_])])
     quantiles = model._several_quantiles()
     if quantiles is not None:  # each row in increasing order, as predict sorts
+        if container.target_opset < 11:  # TopK's `largest` came in opset 11
+            raise RuntimeError(
+                f"A model of several quantiles sorts its outputs with TopK, "
+                f"which needs target_opset >= 11; this conversion targets "
+                f"{container.target_opset}."
+            )
         k = scope.get_unique_variable_name("k")
         container.add_initializer(
             k, onnx_proto.TensorProto.INT64, [1], [len(quantiles)]

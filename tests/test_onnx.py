@@ -252,6 +252,19 @@ def test_several_quantiles_are_sorted_in_the_graph(dtype, n_ensemble):
     np.testing.assert_allclose(prediction, reg.predict(X), rtol=1e-5, atol=ATOL[dtype])
 
 
+def test_several_quantiles_need_opset_11():
+    X, _ = make_classification(n_samples=40, n_features=5, random_state=0)
+    reg = fit(
+        DeepMLPRegressor(
+            hidden_layer_sizes=(4,), loss="quantile", quantile=[0.2, 0.8], max_iter=2
+        ),
+        X,
+        X[:, 0],
+    )
+    with pytest.raises(RuntimeError, match="target_opset >= 11"):
+        skl2onnx.to_onnx(reg, X[:1], target_opset=10)
+
+
 def test_without_skl2onnx_the_import_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "skl2onnx", None)
     monkeypatch.delitem(sys.modules, "sk_deepmlp.onnx")
