@@ -10,7 +10,7 @@ record, not ``loss``, which ``set_params`` may have changed since.
 
 Several quantiles (``quantile=[0.05, 0.95]``) train one network with one
 output per quantile: the targets are repeated once per quantile
-(``repeat_targets``), each output column gets its own pinball loss, and
+(``_repeat_targets``), each output column gets its own pinball loss, and
 ``predict`` sorts each row's outputs, so that the quantiles never cross.
 """
 
