@@ -133,7 +133,6 @@ CONFIGURATIONS = [
         quantile=0.5,
         scale_target=True,
         learning_rate_init=0.01,
-        **EARLY_STOPPING,
         **FAST,
     ),
     # categorical columns from the dtype: none in an array, so the checks see
