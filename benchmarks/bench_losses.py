@@ -158,16 +158,12 @@ def fit_one(experiment, table, model, seed, fold, max_rows, label):
     }
 
 
+#: What identifies a fit in the results: a rerun skips those already there
+KEYS = ("experiment", "table", "model", "seed", "fold", "max_rows", "label")
+
+
 def key(r):
-    return (
-        r["experiment"],
-        r["table"],
-        r["model"],
-        r["seed"],
-        r["fold"],
-        r["max_rows"],
-        r["label"],
-    )
+    return tuple(r[name] for name in KEYS)
 
 
 def read_results(path):
@@ -197,9 +193,6 @@ def run(args, tables, experiments):
     for record in Parallel(n_jobs=args.jobs, return_as="generator_unordered")(jobs):
         with gzip.open(args.results, "at") as out:  # one member per record
             out.write(json.dumps(record) + "\n")
-
-
-KEYS = ("experiment", "table", "model", "seed", "fold", "max_rows", "label")
 
 
 def _means(records, experiment, field):

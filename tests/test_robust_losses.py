@@ -36,17 +36,17 @@ def friedman():
     return X, y
 
 
-@pytest.mark.parametrize("quantile", [0.1, 0.5, 0.9])
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-def test_a_quantile_model_has_that_share_of_new_targets_below(quantile, solver):
-    """The pinball loss's minimiser is the quantile: on held-out rows about
-    that share of targets fall at or below the predictions (a little
-    nearer the middle: the fit follows its training rows' noise a little).
-    L-BFGS, whose line search assumes a smooth loss, gets there too; it may
-    stop early at a kink, where the objective no longer decreases."""
+@pytest.fixture(scope="module")
+def held_out():
+    """``(X, y, X_test, y_test)``: enough rows to measure a quantile's share."""
     X, y = make_friedman1(1000, noise=1.0, random_state=0)
     X_test, y_test = make_friedman1(2000, noise=1.0, random_state=1)
-    reg = DeepMLPRegressor(
+    return X, y, X_test, y_test
+
+
+def fit_quantile(X, y, quantile, solver="adam"):
+    """A small quantile model on scaled targets, fitted to ``(X, y)``."""
+    return DeepMLPRegressor(
         loss="quantile",
         quantile=quantile,
         solver=solver,
@@ -55,6 +55,20 @@ def test_a_quantile_model_has_that_share_of_new_targets_below(quantile, solver):
         max_iter=200,
         random_state=0,
     ).fit(X, y)
+
+
+@pytest.mark.parametrize("quantile", [0.1, 0.5, 0.9])
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_quantile_model_has_that_share_of_new_targets_below(
+    held_out, quantile, solver
+):
+    """The pinball loss's minimiser is the quantile: on held-out rows about
+    that share of targets fall at or below the predictions (a little
+    nearer the middle: the fit follows its training rows' noise a little).
+    L-BFGS, whose line search assumes a smooth loss, gets there too; it may
+    stop early at a kink, where the objective no longer decreases."""
+    X, y, X_test, y_test = held_out
+    reg = fit_quantile(X, y, quantile, solver)
     below = np.mean(y_test <= reg.predict(X_test))
     assert below == pytest.approx(quantile, abs=0.07)
 
@@ -246,21 +260,13 @@ def test_the_fitted_loss_survives_pickling(friedman):
 
 
 # ------------------------------------------------------ several quantiles
-def test_several_quantiles_in_one_fit(friedman):
+def test_several_quantiles_in_one_fit(held_out):
     """One network, one output per quantile: each column has about its share
     of new targets below it, the columns never cross, and ``score`` is the
     mean D² pinball score of the columns."""
-    X, y = make_friedman1(1000, noise=1.0, random_state=0)
-    X_test, y_test = make_friedman1(2000, noise=1.0, random_state=1)
+    X, y, X_test, y_test = held_out
     quantiles = [0.1, 0.5, 0.9]
-    reg = DeepMLPRegressor(
-        loss="quantile",
-        quantile=quantiles,
-        hidden_layer_sizes=(16,),
-        scale_target=True,
-        max_iter=200,
-        random_state=0,
-    ).fit(X, y)
+    reg = fit_quantile(X, y, quantiles)
     predictions = reg.predict(X_test)
     assert predictions.shape == (2000, 3) and reg.n_outputs_ == 3
     assert np.all(np.diff(predictions, axis=1) >= 0)
@@ -271,6 +277,11 @@ def test_several_quantiles_in_one_fit(friedman):
     )
     assert reg.score(X_test, y_test) == pytest.approx(expected)
     assert reg.score(X_test, y_test.reshape(-1, 1)) == pytest.approx(expected)
+    # a list of one quantile: a single output, 1-D as any, scored as a list
+    one = fit_quantile(X, y, [0.9])
+    assert one.predict(X_test).shape == (2000,)
+    expected = d2_pinball_score(y_test, one.predict(X_test), alpha=0.9)
+    assert one.score(X_test, y_test) == pytest.approx(expected)
 
 
 def test_crossing_quantiles_are_sorted(friedman):
@@ -312,12 +323,11 @@ def test_several_quantiles_need_one_target(friedman):
         reg.set_params(quantile=[0.2, 0.9]).partial_fit(X, y)
 
 
-def test_the_recipe_takes_a_quantile_loss():
+def test_the_recipe_takes_a_quantile_loss(held_out):
     """The recipe's early stopping watches the validation loss, which is
     then the pinball loss: its best epoch is that of the lowest pinball
     loss, and the intervals of its bounds hold about their share."""
-    X, y = make_friedman1(1000, noise=1.0, random_state=0)
-    X_test, y_test = make_friedman1(2000, noise=1.0, random_state=1)
+    X, y, X_test, y_test = held_out
     params = recommended_params(X, y, task="regression")
     assert params["early_stopping_monitor"] == "loss"
     reg = DeepMLPRegressor(

@@ -218,9 +218,9 @@ class RegressionLossMixin:
         if name not in ROBUST_LOSSES:
             return
         quantiles = self._several_quantiles()
-        if quantiles is None:
-            start = weighted_quantiles(Y, (params.get("quantile", 0.5),), sample_weight)
-            start = start[0]
+        if quantiles is None:  # one quantile (the median: 0.5) per output
+            quantile = params.get("quantile", 0.5)
+            start = weighted_quantiles(Y, (quantile,), sample_weight)[0]
         else:  # every column is the same target
             start = weighted_quantiles(Y[:, :1], quantiles, sample_weight)[:, 0]
         # an ensemble's members carry the biases; the shared ones stay 0

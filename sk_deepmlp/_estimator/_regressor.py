@@ -136,10 +136,10 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
         and 0.95 give the bounds of a 90 % prediction interval, 0.5 the
         median. A list of increasing quantiles, such as ``[0.05, 0.95]``,
         trains one network with one output per quantile: ``predict``
-        returns one column per quantile, sorted in each row so that they
-        never cross, and ``score`` the mean D² pinball score of the
-        columns. y must then be a single target. Ignored by the other
-        losses.
+        returns one column per quantile (1-D for a list of one, as for any
+        single output), sorted in each row so that they never cross, and
+        ``score`` the mean D² pinball score of the columns. y must then be
+        a single target. Ignored by the other losses.
 
     huber_delta : float > 0, default=1.0
         The residual beyond which ``loss='huber'`` turns from squared to
@@ -331,16 +331,18 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values; 1-D when the model has a single output, as
             in MLPRegressor. With a list of quantiles, one column per
-            quantile, in increasing order in every row.
+            quantile (a list of one is a single output), in increasing order
+            in every row.
         """
         logits = self._validated_logits(X)  # checks that the model is fitted
         predictions = OUTPUT_ACTIVATIONS[self.out_activation_](logits)
         if "target_scale_" in vars(self):  # scale_target: the data's units
             predictions *= self.target_scale_.astype(predictions.dtype)
             predictions += self.target_offset_.astype(predictions.dtype)
-        if self._several_quantiles() is not None:
-            return self._uncross(predictions)
-        return predictions.ravel() if predictions.shape[1] == 1 else predictions
+        if predictions.shape[1] == 1:
+            return predictions.ravel()
+        # only several quantiles sort: a single output never consults its loss
+        return self._uncross(predictions)
 
     def score(self, X, y, sample_weight=None):
         """Return the coefficient of determination R² of the prediction.
@@ -382,7 +384,8 @@ class DeepMLPRegressor(RegressionLossMixin, RegressorMixin, BaseDeepMLP):
             )
         Y = np.repeat(y, len(quantiles), axis=1)
         _, params = self._fitted_loss()
-        return float(d2_score("quantile", params, Y, self.predict(X), sample_weight))
+        predictions = self.predict(X).reshape(len(Y), -1)  # 1-D for one quantile
+        return float(d2_score("quantile", params, Y, predictions, sample_weight))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
